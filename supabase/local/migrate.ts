@@ -1,0 +1,85 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Sql } from 'postgres';
+import { projectRoot } from './config.ts';
+import { quoteIdent } from './sqlText.ts';
+
+const migrationsDir = resolve(projectRoot, 'supabase/migrations');
+const seedFile = resolve(projectRoot, 'supabase/seed.sql');
+const bootstrapFile = resolve(projectRoot, 'supabase/local/bootstrap.sql');
+
+/** Serialises bootstraps and migrations of concurrent starters on one database. */
+const migrationLock = 4_710_042;
+
+export interface MigrationFile {
+  version: string;
+  name: string;
+  path: string;
+}
+
+/** Files named `<version>_<name>.sql`, in version order, as the Supabase CLI reads them. */
+export function migrationFiles(dir = migrationsDir): MigrationFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => /^\d+_.+\.sql$/.test(file))
+    .sort()
+    .map((file) => {
+      const [, version = '', name = ''] = /^(\d+)_(.+)\.sql$/.exec(file) ?? [];
+      return { version, name, path: join(dir, file) };
+    });
+}
+
+export async function bootstrap(sql: Sql): Promise<void> {
+  await sql.unsafe(readFileSync(bootstrapFile, 'utf8'));
+}
+
+/**
+ * Applies every migration not yet in supabase_migrations.schema_migrations, each in its own
+ * transaction with its record, so a failed file leaves nothing half-applied.
+ * Returns the versions applied.
+ */
+export async function migrate(sql: Sql): Promise<string[]> {
+  const applied: string[] = [];
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${migrationLock})`;
+    const done = new Set((await tx<{ version: string }[]>`select version from supabase_migrations.schema_migrations`).map((r) => r.version));
+    for (const file of migrationFiles()) {
+      if (done.has(file.version)) continue;
+      const text = readFileSync(file.path, 'utf8');
+      try {
+        await tx.savepoint(async (sp) => {
+          await sp.unsafe(text);
+          await sp`insert into supabase_migrations.schema_migrations (version, name, statements) values (${file.version}, ${file.name}, ${[text]})`;
+        });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`Migration ${file.version}_${file.name}.sql failed: ${message}`);
+      }
+      applied.push(file.version);
+    }
+  });
+  return applied;
+}
+
+export async function seed(sql: Sql): Promise<boolean> {
+  if (!existsSync(seedFile)) return false;
+  await sql.unsafe(readFileSync(seedFile, 'utf8'));
+  return true;
+}
+
+/** Schemas the platform owns; a reset leaves them and drops every other one. */
+const platformSchemas = [
+  'information_schema', 'auth', 'extensions', 'realtime', 'storage', 'graphql', 'graphql_public',
+  'vault', 'pgsodium', 'pgsodium_masks', 'net', 'supabase_functions', 'cron', 'pgbouncer', 'supabase_migrations',
+];
+
+/** Drops the project's schemas, users and migration records, as `supabase db reset` does. */
+export async function dropProjectData(sql: Sql): Promise<void> {
+  const schemas = await sql<{ nspname: string }[]>`
+    select nspname from pg_namespace
+    where nspname not like 'pg\\_%' and nspname <> all(${platformSchemas})`;
+  for (const { nspname } of schemas) await sql.unsafe(`drop schema ${quoteIdent(nspname)} cascade`);
+  await sql.unsafe('create schema public; grant usage on schema public to public');
+  await sql`truncate auth.users, auth.sessions, auth.refresh_tokens, auth.identities cascade`;
+  await sql`truncate supabase_migrations.schema_migrations`;
+}

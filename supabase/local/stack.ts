@@ -1,0 +1,137 @@
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import postgres, { type Sql } from 'postgres';
+import { AuthHandler } from './auth/AuthHandler.ts';
+import { loadConfig, projectRoot, type StackConfig } from './config.ts';
+import { startDatabase } from './database.ts';
+import { loadKeys, type ProjectKeys } from './keys.ts';
+import { bootstrap, migrate, seed } from './migrate.ts';
+import { RestHandler } from './rest/RestHandler.ts';
+import { SchemaCache } from './rest/SchemaCache.ts';
+import { createApiServer } from './server.ts';
+
+export interface StackOptions {
+  /** Where the embedded database, keys and outbox live; `.data/` by default. */
+  dataDir?: string;
+  /** 0 picks a free port. */
+  apiPort?: number;
+  dbPort?: number;
+  databaseUrl?: string;
+  /** Run supabase/seed.sql when the database is new (default true). */
+  seed?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  apiUrl: string;
+  dbUrl: string;
+  keys: ProjectKeys;
+  config: StackConfig;
+  dataDir: string;
+  /** Migrations applied by this start. */
+  applied: string[];
+  /** True when this start created the database (and seeded it). */
+  created: boolean;
+  sql: Sql;
+  stop(): Promise<void>;
+}
+
+/** Strings are already PostgreSQL text (URL filter values, JSON bodies): send them unchanged. */
+function textAsIs(serialize: (x: unknown) => string): (x: unknown) => string {
+  return (x) => (typeof x === 'string' ? x : serialize(x));
+}
+
+/**
+ * postgres.js pool for the stack. By default postgres.js re-encodes a parameter by the type
+ * the server infers (a string bound to a bool becomes 'f', to json becomes a JSON string);
+ * PostgREST sends text and lets PostgreSQL parse it, so strings pass through as text here.
+ */
+export function connect(url: string, max = 20): Sql {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: 'arbidesk-local' },
+    idle_timeout: 60,
+    types: {
+      json: { to: 114, from: [114, 3802], serialize: textAsIs((x) => JSON.stringify(x)), parse: (x: string) => JSON.parse(x) as unknown },
+      boolean: { to: 16, from: [16], serialize: textAsIs((x) => (x === true ? 't' : 'f')), parse: (x: string) => x === 't' },
+      date: { to: 1184, from: [1082, 1114, 1184], serialize: textAsIs((x) => (x instanceof Date ? x : new Date(String(x))).toISOString()), parse: (x: string) => new Date(x) },
+      bytea: { to: 17, from: [17], serialize: textAsIs((x) => '\\x' + Buffer.from(x as Uint8Array).toString('hex')), parse: (x: string) => Buffer.from(x.slice(2), 'hex') },
+    },
+  });
+}
+
+async function waitForDatabase(sql: Sql, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await sql`select 1`;
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** Brings up PostgreSQL, the platform bootstrap, the migrations and the API. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const config = loadConfig();
+  const dataDir = resolve(options.dataDir ?? process.env.ARBIDESK_DATA_DIR ?? resolve(projectRoot, '.data'));
+  const database = await startDatabase({
+    dataDir,
+    port: options.dbPort ?? config.dbPort,
+    databaseUrl: options.databaseUrl ?? process.env.DATABASE_URL,
+    log: options.log,
+  });
+  const sql = connect(database.url);
+  try {
+    await waitForDatabase(sql);
+    const [{ known } = { known: false }] = await sql<{ known: boolean }[]>`
+      select to_regclass('supabase_migrations.schema_migrations') is not null as known`;
+    await bootstrap(sql);
+    const applied = await migrate(sql);
+    const created = !known;
+    if (created && options.seed !== false) await seed(sql);
+    const keys = loadKeys(dataDir);
+    const cache = new SchemaCache(sql, config.schemas);
+    await cache.reload();
+    const unlisten = await cache.listen();
+    const rest = new RestHandler(sql, cache, {
+      schemas: config.schemas,
+      extraSearchPath: config.extraSearchPath,
+      maxRows: config.maxRows,
+      maxBodyBytes: config.maxBodyBytes,
+      jwtSecret: keys.jwtSecret,
+    });
+    const auth = new AuthHandler(sql, config.auth, keys, dataDir);
+    const server = createApiServer({ keys, services: { '/rest/v1': rest, '/auth/v1': auth } });
+    const port = options.apiPort ?? config.apiPort;
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(port, process.env.API_HOST ?? '127.0.0.1', () => resolveListen());
+    });
+    const address = server.address() as AddressInfo;
+    return {
+      apiUrl: `http://127.0.0.1:${address.port}`,
+      dbUrl: database.url,
+      keys,
+      config,
+      dataDir,
+      applied,
+      created,
+      sql,
+      async stop() {
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+        await unlisten().catch(() => undefined);
+        await sql.end({ timeout: 5 });
+        await database.stop();
+      },
+    };
+  } catch (error) {
+    await sql.end({ timeout: 1 }).catch(() => undefined);
+    await database.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,20 @@
+-- Demo data for a new local database: one user per role (password: arbidesk2026).
+-- The same list is in supabase/local/demoUsers.ts, which `npm start` prints.
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+  raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+select '00000000-0000-0000-0000-000000000000', u.id, 'authenticated', 'authenticated', u.email,
+  extensions.crypt('arbidesk2026', extensions.gen_salt('bf', 10)), now(),
+  '{"provider":"email","providers":["email"]}', jsonb_build_object('display_name', u.display_name), now(), now()
+from (values
+  ('00000000-0000-4000-8000-000000000001'::uuid, 'admin@demo.arbidesk.local', 'Анна Админова'),
+  ('00000000-0000-4000-8000-000000000002'::uuid, 'buyer@demo.arbidesk.local', 'Борис Байеров'),
+  ('00000000-0000-4000-8000-000000000003'::uuid, 'affiliates@demo.arbidesk.local', 'Алиса Аффилиатова'),
+  ('00000000-0000-4000-8000-000000000004'::uuid, 'finance@demo.arbidesk.local', 'Фёдор Финансов'),
+  ('00000000-0000-4000-8000-000000000005'::uuid, 'viewer@demo.arbidesk.local', 'Вера Смотрова')
+) as u(id, email, display_name)
+on conflict (id) do nothing;
+
+insert into auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at)
+select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email), 'email', now(), now()
+from auth.users u where u.email like '%@demo.arbidesk.local'
+on conflict (provider_id, provider) do nothing;
