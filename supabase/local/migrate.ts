@@ -6,7 +6,7 @@ import { quoteIdent } from './sqlText.ts';
 
 const migrationsDir = resolve(projectRoot, 'supabase/migrations');
 const seedFile = resolve(projectRoot, 'supabase/seed.sql');
-const bootstrapFile = resolve(projectRoot, 'supabase/local/bootstrap.sql');
+const bootstrapDir = resolve(projectRoot, 'supabase/local/bootstrap');
 
 /** Serialises bootstraps and migrations of concurrent starters on one database. */
 const migrationLock = 4_710_042;
@@ -29,8 +29,14 @@ export function migrationFiles(dir = migrationsDir): MigrationFile[] {
     });
 }
 
+/** Runs supabase/local/bootstrap/*.sql in name order (platform, then realtime, …); each is idempotent. */
 export async function bootstrap(sql: Sql): Promise<void> {
-  await sql.unsafe(readFileSync(bootstrapFile, 'utf8'));
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${migrationLock})`;
+    for (const file of readdirSync(bootstrapDir).filter((f) => f.endsWith('.sql')).sort()) {
+      await tx.unsafe(readFileSync(join(bootstrapDir, file), 'utf8'));
+    }
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Sql } from 'postgres';
 import { send, sendJson } from './http.ts';
 import type { ProjectKeys } from './keys.ts';
@@ -8,9 +9,16 @@ export interface Service {
   handle(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void>;
 }
 
+/** A WebSocket endpoint (realtime) that takes over the upgraded connection. */
+export interface UpgradeService {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
+}
+
 export interface ServerOptions {
   keys: ProjectKeys;
   services: Record<string, Service>;
+  /** WebSocket endpoints by path prefix; the API key is checked as for HTTP. */
+  upgrades?: Record<string, UpgradeService>;
   /** Prefixes served without an API key (the health check, the developer outbox). */
   open?: string[];
 }
@@ -22,7 +30,7 @@ export interface ServerOptions {
 export function createApiServer(options: ServerOptions): Server {
   const validKeys = new Set([options.keys.anonKey, options.keys.serviceRoleKey]);
   const prefixes = Object.keys(options.services).sort((a, b) => b.length - a.length);
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'OPTIONS') {
       send(res, 200, 'ok');
@@ -53,6 +61,18 @@ export function createApiServer(options: ServerOptions): Server {
       sendJson(res, 500, { code: 'PGRST000', message: 'Internal server error', details: null, hint: null });
     });
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const prefix = Object.keys(options.upgrades ?? {}).find((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
+    const service = prefix ? options.upgrades?.[prefix] : undefined;
+    const apikey = (req.headers.apikey as string | undefined) ?? url.searchParams.get('apikey') ?? undefined;
+    if (!service || !apikey || !validKeys.has(apikey)) {
+      socket.end(`HTTP/1.1 ${service ? '401 Unauthorized' : '404 Not Found'}\r\nconnection: close\r\n\r\n`);
+      return;
+    }
+    service.handleUpgrade(req, socket, head, url);
+  });
+  return server;
 }
 
 export type { Sql };
