@@ -7,6 +7,8 @@ export interface Database {
   url: string;
   embedded: boolean;
   stop(): Promise<void>;
+  /** Starts an embedded server again after stop() (a no-op for DATABASE_URL). */
+  start(): Promise<void>;
 }
 
 export interface DatabaseOptions {
@@ -39,7 +41,7 @@ function clearStalePidFile(dbDir: string): void {
  */
 export async function startDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    return { url: options.databaseUrl, embedded: false, stop: async () => {} };
+    return { url: options.databaseUrl, embedded: false, stop: async () => {}, start: async () => {} };
   }
   const dbDir = join(options.dataDir, 'db');
   mkdirSync(options.dataDir, { recursive: true });
@@ -83,5 +85,6 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
     url: `postgresql://${superuser.user}:${superuser.password}@127.0.0.1:${options.port}/postgres`,
     embedded: true,
     stop: () => server.stop(),
+    start: () => server.start(),
   };
 }

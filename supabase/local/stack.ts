@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import postgres, { type Sql } from 'postgres';
 import { AuthHandler } from './auth/AuthHandler.ts';
 import { loadConfig, projectRoot, type StackConfig } from './config.ts';
-import { startDatabase } from './database.ts';
+import { startDatabase, type Database } from './database.ts';
 import { loadKeys, type ProjectKeys } from './keys.ts';
 import { bootstrap, migrate, seed } from './migrate.ts';
 import { RestHandler } from './rest/RestHandler.ts';
@@ -33,6 +33,7 @@ export interface Stack {
   /** True when this start created the database (and seeded it). */
   created: boolean;
   sql: Sql;
+  database: Database;
   stop(): Promise<void>;
 }
 
@@ -121,6 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       applied,
       created,
       sql,
+      database,
       async stop() {
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));

@@ -2,13 +2,14 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import postgres, { type Sql } from 'postgres';
 import { inject } from 'vitest';
 import ws from 'ws';
+import { signJwt } from '../../supabase/local/jwt.ts';
 
 /** The running test stack (see globalSetup.ts). */
 export const stack = inject('stack');
 
 /** A supabase-js client as the app makes it; Node 20 needs `ws` for realtime. */
-export function client(key: string = stack.anonKey, options: { persistSession?: boolean } = {}): SupabaseClient {
-  return createClient(stack.apiUrl, key, {
+export function client(key: string = stack.anonKey, options: { persistSession?: boolean; apiUrl?: string } = {}): SupabaseClient {
+  return createClient(options.apiUrl ?? stack.apiUrl, key, {
     auth: { persistSession: options.persistSession ?? false, autoRefreshToken: false },
     realtime: { transport: ws as never },
   });
@@ -39,4 +40,19 @@ export async function withFixtures(sql: Sql, ddl: string, tables: string[]): Pro
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+/** A JWT as Supabase Auth issues it for a signed-in user, signed with the stack's secret. */
+export function userToken(sub: string, claims: Record<string, unknown> = {}): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt({ sub, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 3600, email: `${sub.slice(0, 8)}@test.local`, ...claims }, stack.jwtSecret);
+}
+
+/** A client that sends the given access token, as supabase-js does after sign-in. */
+export function tokenClient(token: string): SupabaseClient {
+  return createClient(stack.apiUrl, stack.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    global: { headers: { Authorization: `Bearer ${token}` } },
+    realtime: { transport: ws as never },
+  });
 }

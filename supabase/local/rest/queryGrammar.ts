@@ -211,8 +211,9 @@ export function parseSelect(text: string): SelectItem[] {
   return items;
 }
 
-/** Splits `a,b,"c,d"` at top-level commas, keeping quoted parts intact. */
+/** Splits `a,b,"c,d"` at top-level commas, keeping quoted parts intact; `` is the empty list. */
 function splitList(text: string): string[] {
+  if (text.trim() === '') return [];
   const out: string[] = [];
   let current = '';
   let quoted = false;
