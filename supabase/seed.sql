@@ -18,3 +18,16 @@ insert into auth.identities (provider_id, user_id, identity_data, provider, crea
 select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email), 'email', now(), now()
 from auth.users u where u.email like '%@demo.arbidesk.local'
 on conflict (provider_id, provider) do nothing;
+
+-- The demo team: every demo user in it, one per role.
+insert into public.workspaces (id, name, base_currency, created_by)
+values ('00000000-0000-4000-8000-0000000000a1', 'Demo Team', 'USD', '00000000-0000-4000-8000-000000000001')
+on conflict (id) do nothing;
+
+insert into public.workspace_members (workspace_id, user_id, role) values
+  ('00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-000000000001', 'admin'),
+  ('00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-000000000002', 'media_buyer'),
+  ('00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-000000000003', 'affiliate_manager'),
+  ('00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-000000000004', 'finance'),
+  ('00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-000000000005', 'read_only')
+on conflict (workspace_id, user_id) do nothing;

@@ -48,8 +48,8 @@ afterAll(async () => {
 
 describe('DATABASE_URL on PostgreSQL 15', () => {
   it('applies every migration in order and records it where the Supabase CLI looks', async () => {
-    const [{ version }] = await stack.sql`select current_setting('server_version_num')::int / 10000 as version`;
-    expect(version).toBe(15);
+    const [server] = await stack.sql`select current_setting('server_version_num')::int / 10000 as version`;
+    expect(server?.version).toBe(15);
     const recorded = await stack.sql`select version, name from supabase_migrations.schema_migrations order by version`;
     expect(recorded.map((r) => `${r.version}_${r.name}`)).toEqual(migrationFiles().map((f) => `${f.version}_${f.name}`));
   });

@@ -8,9 +8,13 @@ import { signJwt } from '../../supabase/local/jwt.ts';
 export const stack = inject('stack');
 
 /** A supabase-js client as the app makes it; Node 20 needs `ws` for realtime. */
-export function client(key: string = stack.anonKey, options: { persistSession?: boolean; apiUrl?: string } = {}): SupabaseClient {
+export function client(
+  key: string = stack.anonKey,
+  options: { persistSession?: boolean; apiUrl?: string; headers?: Record<string, string> } = {},
+): SupabaseClient {
   return createClient(options.apiUrl ?? stack.apiUrl, key, {
     auth: { persistSession: options.persistSession ?? false, autoRefreshToken: false },
+    global: { headers: options.headers ?? {} },
     realtime: { transport: ws as never },
   });
 }

@@ -1,0 +1,133 @@
+/**
+ * The access matrix: which role may do what in each module. The policies in
+ * supabase/migrations enforce it; docs/access.md is generated from it
+ * (`npm run docs:access`) and tests/db/access.matrix.test.ts checks every cell against the
+ * live database, so the three cannot drift.
+ */
+
+export const roles = ['media_buyer', 'affiliate_manager', 'finance', 'admin', 'read_only'] as const;
+export type Role = (typeof roles)[number];
+
+/**
+ * none: sees nothing; read own / write own: only the rows that are the member's own;
+ * read: sees the workspace's rows; write: reads and changes them (within the table's operations).
+ */
+export type Access = 'none' | 'read own' | 'read' | 'write own' | 'write';
+
+export type Operation = 'select' | 'insert' | 'update' | 'delete';
+
+export interface TableRule {
+  name: string;
+  /** Operations the API allows on the table at all; others go through RPCs or nowhere. */
+  operations: Operation[];
+  /** Why some operations are missing, for the docs. */
+  note?: string;
+}
+
+export interface Module {
+  name: string;
+  access: Record<Role, Access>;
+  tables: TableRule[];
+  /** Where the module's tables come from, while they are still to be built. */
+  pending?: string;
+}
+
+const everyone = (access: Access): Record<Role, Access> => ({
+  media_buyer: access, affiliate_manager: access, finance: access, admin: access, read_only: access,
+});
+
+export const modules: Module[] = [
+  {
+    name: 'Workspace settings',
+    access: { ...everyone('read'), admin: 'write' },
+    tables: [{ name: 'workspaces', operations: ['select', 'update'], note: 'created by create_workspace(); never deleted through the API' }],
+  },
+  {
+    name: 'Users and roles',
+    access: { ...everyone('read own'), admin: 'write' },
+    tables: [{ name: 'workspace_members', operations: ['select', 'insert', 'update', 'delete'], note: 'the last admin cannot be removed or demoted' }],
+  },
+  {
+    name: 'Invitations',
+    access: { ...everyone('none'), admin: 'write' },
+    tables: [{ name: 'workspace_invitations', operations: ['select', 'insert', 'update', 'delete'], note: 'accepted with accept_invitation()' }],
+  },
+  {
+    name: 'Profiles',
+    access: everyone('write own'),
+    tables: [{ name: 'profiles', operations: ['select', 'update'], note: 'created with the user; teammates read each other\'s' }],
+  },
+  {
+    name: 'Audit log',
+    access: { ...everyone('none'), admin: 'read' },
+    tables: [{ name: 'audit_log', operations: ['select'], note: 'written only by triggers; nobody changes or deletes it' }],
+  },
+  {
+    name: 'Analytics and ETL',
+    access: { ...everyone('read'), media_buyer: 'write', admin: 'write' },
+    tables: [],
+    pending: 'facts, rollups and loads (ETL issue): read for all, upload and roll back for media_buyer and admin',
+  },
+  {
+    name: 'Offers, programs, caps, KPI policies',
+    access: { ...everyone('read'), affiliate_manager: 'write', admin: 'write' },
+    tables: [],
+    pending: 'offers registry (stage 4)',
+  },
+  {
+    name: 'Finance',
+    access: { ...everyone('none'), finance: 'write', admin: 'write', affiliate_manager: 'none' },
+    tables: [],
+    pending: 'receivables, payments, expenses, FX, budgets (stage 5)',
+  },
+  {
+    name: 'Automation rules and approvals',
+    access: { ...everyone('read'), media_buyer: 'write own', admin: 'write' },
+    tables: [],
+    pending: 'rules and suggested actions (stages 6-7); media_buyers write rules of their own campaigns; read_only sees no secrets',
+  },
+  {
+    name: 'Connector secrets',
+    access: { ...everyone('none'), admin: 'write' },
+    tables: [],
+    pending: 'connector accounts (stage 7)',
+  },
+];
+
+/** Whether `role` may perform `op` on `table` per the matrix ('own' levels count as allowed on own rows). */
+export function allows(module: Module, table: TableRule, role: Role, op: Operation): boolean {
+  if (!table.operations.includes(op)) return false;
+  const access = module.access[role];
+  if (access === 'none') return false;
+  if (op === 'select') return true;
+  return access === 'write' || access === 'write own';
+}
+
+/** docs/access.md, generated. */
+export function accessMarkdown(): string {
+  const header = `| module | ${roles.join(' | ')} | tables |`;
+  const rule = `|---|${roles.map(() => '---').join('|')}|---|`;
+  const rows = modules.map((m) => {
+    const tables = m.tables.length
+      ? m.tables.map((t) => `\`${t.name}\` (${t.operations.join(', ')}${t.note ? `; ${t.note}` : ''})`).join('<br>')
+      : `to come: ${m.pending ?? ''}`;
+    return `| ${m.name} | ${roles.map((r) => m.access[r]).join(' | ')} | ${tables} |`;
+  });
+  return [
+    '# Access matrix',
+    '',
+    'Generated from `supabase/accessMatrix.ts` by `npm run docs:access`; do not edit by hand.',
+    'Row-level security policies in `supabase/migrations/` enforce it, and',
+    '`tests/db/access.matrix.test.ts` signs in as each role and checks every cell, including',
+    'that nobody reaches another workspace\'s rows.',
+    '',
+    '- **none**: sees nothing; **read own** / **write own**: only the member\'s own rows;',
+    '  **read**: the workspace\'s rows; **write**: reads and changes them, within the table\'s operations.',
+    '- Anonymous callers (the anon key without a session) have no access to any table.',
+    '',
+    header,
+    rule,
+    ...rows,
+    '',
+  ].join('\n');
+}
