@@ -197,19 +197,26 @@ export class RestHandler {
     const limit = Math.min(requested ?? this.options.maxRows, this.options.maxRows);
     const ctx: ReadContext = { schema: snapshot, params: new SqlParams(), levels: query.levels, aliasCount: 0 };
     const alias = relation.name;
-    const statement = readSql(ctx, {
+    const options = {
       from: `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)} as ${quoteIdent(alias)}`,
       alias,
       relation,
       select: query.select,
       limit,
       offset,
-      count: prefs.count === 'exact' || prefs.count === 'estimated',
       stripNulls: negotiated.stripNulls,
-    });
-    const rows = await this.transact<ReadRow>(req, identity, true, statement, ctx.params.values);
+    };
+    // Counting every row is what count=estimated avoids on big results: ask the planner first.
+    let planned: number | undefined;
+    if (prefs.count === 'planned' || prefs.count === 'estimated') {
+      const probe: ReadContext = { schema: snapshot, params: new SqlParams(), levels: query.levels, aliasCount: 0 };
+      planned = await this.plannedRows(req, identity, readSql(probe, { ...options, count: false }).countSql, probe.params.values);
+    }
+    const exact = prefs.count === 'exact' || (prefs.count === 'estimated' && (planned ?? 0) <= this.options.maxRows);
+    const statement = readSql(ctx, { ...options, count: exact });
+    const rows = await this.transact<ReadRow>(req, identity, true, statement.sql, ctx.params.values);
     const row = rows[0] ?? { body: '[]', page_count: 0 };
-    const total = await this.total(req, identity, prefs, row, relation);
+    const total = exact ? Number(row.total ?? 0) : planned;
     if (total !== undefined && offset > 0 && offset >= total && total > 0) {
       throw new PostgrestError(416, 'PGRST103', 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`, null, { 'content-range': `*/${total}` });
     }
@@ -219,13 +226,10 @@ export class RestHandler {
     this.respond(res, status, row, negotiated, headers, head);
   }
 
-  /** count=exact is computed with the page; planned reads the planner's estimate. */
-  private async total(req: IncomingMessage, identity: Identity, prefs: Preferences, row: ReadRow, relation: Relation): Promise<number | undefined> {
-    if (!prefs.count) return undefined;
-    if (prefs.count === 'exact' || prefs.count === 'estimated') return Number(row.total ?? 0);
-    const estimate = await this.transact<{ estimate: number }>(req, identity, true,
-      'select greatest(reltuples, 0)::bigint as estimate from pg_class where oid = $1', [String(relation.oid)]);
-    return Number(estimate[0]?.estimate ?? 0);
+  /** The planner's row estimate for the request's rows (PostgREST's count=planned). */
+  private async plannedRows(req: IncomingMessage, identity: Identity, countSql: string, values: (string | null)[]): Promise<number> {
+    const plan = await this.transact<{ 'QUERY PLAN': { Plan?: { 'Plan Rows'?: number } }[] }>(req, identity, true, `explain (format json) ${countSql}`, values);
+    return Math.round(plan[0]?.['QUERY PLAN'][0]?.Plan?.['Plan Rows'] ?? 0);
   }
 
   private respond(res: ServerResponse, status: number, row: ReadRow, negotiated: Negotiated, headers: Record<string, string>, head = false): void {
@@ -304,7 +308,7 @@ export class RestHandler {
     }
     const ctx: ReadContext = { schema: snapshot, params, levels: withoutRootFilters(query.levels), aliasCount: 0 };
     const read = readSql(ctx, { from: `"pgrst_source" as ${quoteIdent(alias)}`, alias, relation, select: query.select, count: false, stripNulls: negotiated.stripNulls });
-    const full = `with "pgrst_source" as (${statement} returning ${quoteIdent(alias)}.*) ${read}`;
+    const full = `with "pgrst_source" as (${statement} returning ${quoteIdent(alias)}.*) ${read.sql}`;
     const rows = await this.transact<ReadRow>(req, identity, false, full, params.values, (_count, result) => this.checkAffected(result[0]?.page_count ?? 0, prefs, negotiated));
     this.respondMutation(res, status, rows[0] ?? { body: '[]', page_count: 0 }, prefs, applied, negotiated);
   }
@@ -399,7 +403,7 @@ export class RestHandler {
         count: prefs.count === 'exact',
         stripNulls: negotiated.stripNulls,
       });
-      const rows = await this.transact<ReadRow>(req, identity, read, statement, params.values);
+      const rows = await this.transact<ReadRow>(req, identity, read, statement.sql, params.values);
       const row = rows[0] ?? { body: '[]', page_count: 0 };
       const total = prefs.count === 'exact' ? Number(row.total ?? 0) : undefined;
       headers['content-range'] = contentRange(root.offset ?? 0, row.page_count, total);

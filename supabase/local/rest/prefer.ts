@@ -6,7 +6,6 @@ export interface Preferences {
   missing?: 'default' | 'null';
   handling?: 'strict' | 'lenient';
   params?: 'single-object';
-  tx?: 'commit' | 'rollback';
   maxAffected?: number;
 }
 
@@ -17,7 +16,6 @@ const allowed: Record<string, readonly string[]> = {
   missing: ['default', 'null'],
   handling: ['strict', 'lenient'],
   params: ['single-object'],
-  tx: ['commit', 'rollback'],
 };
 
 export function parsePrefer(header: string | string[] | undefined): { prefs: Preferences; applied: string[]; invalid: string[] } {

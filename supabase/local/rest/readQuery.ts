@@ -124,11 +124,15 @@ export interface ReadOptions {
   stripNulls: boolean;
 }
 
-/**
- * The whole read as one statement returning `body` (a JSON array as text), `page_count`
- * and, when asked, `total`.
- */
-export function readSql(ctx: ReadContext, options: ReadOptions): string {
+export interface ReadStatement {
+  /** Returns `body` (a JSON array as text), `page_count` and, when asked, `total`. */
+  sql: string;
+  /** `select 1` over the same rows without paging, for the planner's row estimate. */
+  countSql: string;
+}
+
+/** The whole read as one statement, so one round trip returns the response body. */
+export function readSql(ctx: ReadContext, options: ReadOptions): ReadStatement {
   const level = buildLevel(ctx, options.relation, options.alias, options.select, '');
   const columns = level.columns.map((c) => `${c.sql} as ${quoteIdent(c.name)}`).join(', ');
   const body = `from ${options.from} ${level.joins.join(' ')}${level.where.length ? ` where ${level.where.join(' and ')}` : ''}`;
@@ -138,5 +142,8 @@ export function readSql(ctx: ReadContext, options: ReadOptions): string {
   if (options.offset) inner += ` offset ${options.offset}`;
   const aggregate = options.stripNulls ? `json_strip_nulls(coalesce(json_agg("pgrst_t"), '[]'))` : `coalesce(json_agg("pgrst_t"), '[]')`;
   const total = options.count ? `, (select count(*) ${body})::bigint as "total"` : '';
-  return `select ${aggregate}::text as "body", count(*)::int as "page_count"${total} from (${inner}) as "pgrst_t"`;
+  return {
+    sql: `select ${aggregate}::text as "body", count(*)::int as "page_count"${total} from (${inner}) as "pgrst_t"`,
+    countSql: `select 1 ${body}`,
+  };
 }
