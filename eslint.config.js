@@ -1,3 +1,4 @@
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -9,5 +10,9 @@ export default tseslint.config(
       '@typescript-eslint/ban-ts-comment': 'error',
       'no-console': 'off',
     },
+  },
+  {
+    files: ['app/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
 );

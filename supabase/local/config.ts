@@ -24,6 +24,8 @@ export interface AuthConfig {
   /** Sign-in and sign-up requests per IP per 5 minutes (Supabase's `sign_in_sign_ups`). */
   signInsPerIp: number;
   tokenRefreshesPerIp: number;
+  /** OTP and link verifications per IP per 5 minutes (Supabase's `token_verifications`). */
+  tokenVerificationsPerIp: number;
   /**
    * Failed password sign-ins per email per 15 minutes before further attempts are refused.
    * Supabase Auth has no such knob; on hosted Supabase the same rule belongs in an auth hook.
@@ -116,12 +118,13 @@ export function loadConfig(path = resolve(projectRoot, 'supabase/config.toml')):
       redirectUrls: strings(auth.additional_redirect_urls, []),
       jwtExpiry: num(auth.jwt_expiry, 3600),
       refreshTokenRotation: bool(auth.enable_refresh_token_rotation, true),
-      refreshTokenReuseInterval: num(auth.refresh_token_reuse_interval, 10),
+      refreshTokenReuseInterval: envNumber('AUTH_REFRESH_TOKEN_REUSE_INTERVAL') ?? num(auth.refresh_token_reuse_interval, 10),
       enableSignup: bool(auth.enable_signup, true),
       minimumPasswordLength: num(auth.minimum_password_length, 6),
       passwordRequirements: requirements as PasswordRequirements,
       signInsPerIp: envNumber('AUTH_SIGN_INS_PER_IP') ?? num(rate.sign_in_sign_ups, 30),
       tokenRefreshesPerIp: num(rate.token_refresh, 150),
+      tokenVerificationsPerIp: envNumber('AUTH_TOKEN_VERIFICATIONS_PER_IP') ?? num(rate.token_verifications, 30),
       failedSignInsPerEmail: envNumber('AUTH_FAILED_SIGN_INS_PER_EMAIL') ?? 5,
       otpLength: num(email.otp_length, 6),
       otpExpiry: num(email.otp_expiry, 3600),

@@ -5,7 +5,7 @@ export const corsHeaders: Record<string, string> = {
   'access-control-allow-origin': '*',
   'access-control-allow-headers': 'authorization, x-client-info, apikey, content-type, prefer, range, range-unit, accept-profile, content-profile, x-supabase-api-version, x-upsert, cache-control, x-region',
   'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
-  'access-control-expose-headers': 'content-range, content-location, location, preference-applied, x-supabase-api-version, range-unit',
+  'access-control-expose-headers': 'content-range, content-location, location, preference-applied, x-supabase-api-version, range-unit, retry-after',
   'access-control-max-age': '3600',
 };
 

@@ -19,7 +19,7 @@ export interface ServerOptions {
   services: Record<string, Service>;
   /** WebSocket endpoints by path prefix; the API key is checked as for HTTP. */
   upgrades?: Record<string, UpgradeService>;
-  /** Prefixes served without an API key (the health check, the developer outbox). */
+  /** Paths (and everything under them) served without an API key, as Supabase's gateway serves them. */
   open?: string[];
 }
 
@@ -46,7 +46,7 @@ export function createApiServer(options: ServerOptions): Server {
       sendJson(res, 404, { message: 'no Route matched with those values' });
       return;
     }
-    const open = options.open?.includes(prefix) ?? false;
+    const open = options.open?.some((p) => url.pathname === p || url.pathname.startsWith(`${p}/`)) ?? false;
     const apikey = (req.headers.apikey as string | undefined) ?? url.searchParams.get('apikey') ?? undefined;
     if (!open && !apikey) {
       sendJson(res, 401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });

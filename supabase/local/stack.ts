@@ -4,10 +4,12 @@ import postgres, { type Sql } from 'postgres';
 import { AuthHandler } from './auth/AuthHandler.ts';
 import { loadConfig, projectRoot, type StackConfig } from './config.ts';
 import { startDatabase, type Database } from './database.ts';
+import { FunctionsService } from './functions/FunctionsService.ts';
 import { loadKeys, type ProjectKeys } from './keys.ts';
 import { bootstrap, migrate, seed } from './migrate.ts';
 import { RestHandler } from './rest/RestHandler.ts';
 import { SchemaCache } from './rest/SchemaCache.ts';
+import { RealtimeService } from './realtime/RealtimeService.ts';
 import { createApiServer } from './server.ts';
 
 export interface StackOptions {
@@ -20,6 +22,8 @@ export interface StackOptions {
   /** Run supabase/seed.sql when the database is new (default true). */
   seed?: boolean;
   log?: (line: string) => void;
+  /** Restart a function's worker when a file under functions/ changes (`npm run dev`). */
+  watchFunctions?: boolean;
 }
 
 export interface Stack {
@@ -106,15 +110,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       jwtSecret: keys.jwtSecret,
     });
     const auth = new AuthHandler(sql, config.auth, keys, dataDir);
-    const server = createApiServer({ keys, services: { '/rest/v1': rest, '/auth/v1': auth } });
+    let apiUrl = '';
+    const functions = new FunctionsService({
+      functionsDir: resolve(projectRoot, 'functions'),
+      functions: config.functions,
+      jwtSecret: keys.jwtSecret,
+      platformEnv: () => ({ SUPABASE_URL: apiUrl, SUPABASE_ANON_KEY: keys.anonKey, SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey, SUPABASE_DB_URL: database.url }),
+      watch: options.watchFunctions,
+    });
+    // Functions take no API key at the gateway, as on Supabase (webhooks call them; verify_jwt
+    // guards them), and neither does the link in an auth email.
+    const realtime = new RealtimeService({ databaseUrl: database.url, jwtSecret: keys.jwtSecret, log: options.log });
+    await realtime.start();
+    const server = createApiServer({ keys, services: { '/rest/v1': rest, '/auth/v1': auth, '/functions/v1': functions, '/realtime/v1': realtime }, upgrades: { '/realtime/v1': realtime }, open: ['/functions/v1', '/auth/v1/verify'] });
     const port = options.apiPort ?? config.apiPort;
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
       server.listen(port, process.env.API_HOST ?? '127.0.0.1', () => resolveListen());
     });
     const address = server.address() as AddressInfo;
+    apiUrl = `http://127.0.0.1:${address.port}`;
     return {
-      apiUrl: `http://127.0.0.1:${address.port}`,
+      apiUrl,
       dbUrl: database.url,
       keys,
       config,
@@ -124,8 +141,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       sql,
       database,
       async stop() {
+        await realtime.stop(); // first: its upgraded sockets would keep server.close() waiting
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
+        await functions.stop();
         await unlisten().catch(() => undefined);
         await sql.end({ timeout: 5 });
         await database.stop();

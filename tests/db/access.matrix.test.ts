@@ -51,18 +51,161 @@ const samples: Record<string, Sample> = {
     change: { display_name: 'Changed by someone' },
     insert: () => ({ user_id: extra.id, display_name: 'Second profile' }),
   },
+  etl_loads: {
+    target: (ws) => ({ workspace_id: ws, file_name: 'seeded.csv' }),
+    change: { status: 'rolled_back' },
+    insert: (ws, actor) => ({ workspace_id: ws, source: 'tw_events', file_name: 'new.csv', content_hash: 'b'.repeat(64), created_by: actor.id }),
+  },
+  etl_load_errors: {
+    target: (ws) => ({ workspace_id: ws }),
+    change: { reason: 'rewritten' },
+    insert: (ws) => ({ workspace_id: ws, load_id: loadOf[ws], reason: 'forged' }),
+  },
+  column_mappings: {
+    target: (ws) => ({ workspace_id: ws, source: 'tw_events' }),
+    change: { mapping: { payout: 'Выплата' } },
+    insert: (ws) => ({ workspace_id: ws, source: 'tw_clicks', mapping: { clicks: 'Клики' } }),
+  },
+  tw_events: {
+    target: (ws) => ({ workspace_id: ws, event_id: 'seeded' }),
+    change: { payout: 1000 },
+    insert: (ws) => ({ workspace_id: ws, event_id: 'forged', event_time: '2026-03-01T00:00:00Z', event_type: 'registration', load_id: loadOf[ws] }),
+  },
+  tw_clicks: {
+    target: (ws) => ({ workspace_id: ws, campaign_id: 'seeded' }),
+    change: { clicks: 1000 },
+    insert: (ws) => ({ workspace_id: ws, date: '2026-03-01', campaign_id: 'forged', load_id: loadOf[ws] }),
+  },
+  ad_spend: {
+    target: (ws) => ({ workspace_id: ws, campaign_id: 'seeded' }),
+    change: { spend: 1000 },
+    insert: (ws) => ({ workspace_id: ws, network: 'moloco', date: '2026-03-01', campaign_id: 'forged', load_id: loadOf[ws] }),
+  },
+  daily_metrics: {
+    target: (ws) => ({ workspace_id: ws, campaign_id: 'seeded' }),
+    change: { revenue: 1000 },
+    insert: (ws) => ({ workspace_id: ws, date: '2026-03-02', campaign_id: 'forged' }),
+  },
+  affiliate_programs: {
+    target: (ws) => ({ workspace_id: ws, name: 'Seeded program' }),
+    change: { hold_days: 14 },
+    insert: (ws) => ({ workspace_id: ws, name: `new-program-${Date.now()}` }),
+  },
+  affiliate_contacts: {
+    target: (ws) => ({ workspace_id: ws, name: 'Seeded contact' }),
+    change: { telegram: 'changed' },
+    insert: (ws) => ({ workspace_id: ws, program_id: seeded(ws, 'f1'), name: 'New contact' }),
+  },
+  program_contact_log: {
+    target: (ws) => ({ workspace_id: ws, comment: 'Seeded comment' }),
+    change: { comment: 'rewritten' },
+    insert: (ws, actor) => ({ workspace_id: ws, program_id: seeded(ws, 'f1'), comment: 'New comment', author: actor.id }),
+  },
+  kpi_policies: {
+    target: (ws) => ({ workspace_id: ws, name: 'Seeded KPI' }),
+    change: { description: 'changed' },
+    insert: (ws) => ({ workspace_id: ws, name: `new-kpi-${Date.now()}` }),
+  },
+  cap_policies: {
+    target: (ws) => ({ workspace_id: ws, name: 'Seeded cap' }),
+    change: { cap_limit: 999 },
+    insert: (ws) => ({ workspace_id: ws, name: `new-cap-${Date.now()}`, cap_limit: 10 }),
+  },
+  offers: {
+    target: (ws) => ({ workspace_id: ws, code: 'SEEDED' }),
+    change: { name: 'Renamed offer' },
+    insert: (ws) => ({ workspace_id: ws, code: `NEW-${Date.now()}`, name: 'New offer' }),
+  },
+  offer_versions: {
+    target: (ws) => ({ workspace_id: ws, offer_id: seeded(ws, 'f2') }),
+    change: { rate: 999 },
+    insert: (ws) => ({ workspace_id: ws, offer_id: seeded(ws, 'f2'), valid_from: '2030-01-01T00:00:00Z', rate: 1, currency: 'USD' }),
+  },
+  offer_geo: {
+    target: (ws) => ({ workspace_id: ws, geo: 'DE' }),
+    change: { rate: 999 },
+    insert: (ws) => ({ workspace_id: ws, offer_version_id: seeded(ws, 'f3'), geo: 'AT', rate: 1 }),
+  },
+  offer_mapping: {
+    target: (ws) => ({ workspace_id: ws, tw_offer_id: 'tw-seeded' }),
+    change: { is_active: false },
+    insert: (ws) => ({ workspace_id: ws, offer_id: seeded(ws, 'f2'), tw_offer_id: `tw-new-${Date.now()}` }),
+  },
+  offer_audit_log: {
+    target: (ws) => ({ workspace_id: ws }),
+    change: { field: 'tampered' },
+    insert: (ws) => ({ workspace_id: ws, offer_id: seeded(ws, 'f2'), field: 'forged' }),
+  },
   audit_log: {
     target: (ws) => ({ workspace_id: ws }),
-    change: { action: 'delete' },
+    change: { table_name: 'tampered' },
     insert: (ws) => ({ workspace_id: ws, action: 'insert', table_name: 'forged' }),
   },
 };
 
-/** Puts the rows every check expects back in place: the spare member, an invitation, names. */
+const loadOf: Record<string, string> = {
+  [ours]: '10000000-0000-4000-8000-00000000a0e1',
+  [theirs]: '10000000-0000-4000-8000-00000000b0e1',
+};
+
+/** A seeded row's id in `workspace`: program f1, offer f2, its version f3, KPI f4, cap f5, contact f6, mapping f7, GEO rate f8. */
+function seeded(workspace: string, suffix: string): string {
+  return `${workspace.slice(0, -4)}${workspace.slice(-4, -2)}${suffix}`;
+}
+
+/** The offers registry's rows: a program with a contact and a log entry, policies, an offer with a version, a GEO rate and a mapping. */
+async function prepareOfferRows(ws: string): Promise<void> {
+  await sql`insert into public.affiliate_programs (id, workspace_id, name) values (${seeded(ws, 'f1')}, ${ws}, 'Seeded program')
+    on conflict (id) do update set name = excluded.name, hold_days = 0`;
+  await sql`insert into public.affiliate_contacts (id, workspace_id, program_id, name) values (${seeded(ws, 'f6')}, ${ws}, ${seeded(ws, 'f1')}, 'Seeded contact')
+    on conflict (id) do update set name = excluded.name, telegram = null`;
+  await sql`delete from public.program_contact_log where workspace_id = ${ws}`;
+  await sql`insert into public.program_contact_log (workspace_id, program_id, comment) values (${ws}, ${seeded(ws, 'f1')}, 'Seeded comment')`;
+  await sql`insert into public.kpi_policies (id, workspace_id, name) values (${seeded(ws, 'f4')}, ${ws}, 'Seeded KPI')
+    on conflict (id) do update set name = excluded.name, description = null`;
+  await sql`insert into public.cap_policies (id, workspace_id, name, cap_limit) values (${seeded(ws, 'f5')}, ${ws}, 'Seeded cap', 5)
+    on conflict (id) do update set name = excluded.name, cap_limit = 5`;
+  await sql`insert into public.offers (id, workspace_id, code, name) values (${seeded(ws, 'f2')}, ${ws}, 'SEEDED', 'Seeded offer')
+    on conflict (id) do update set name = excluded.name`;
+  await sql`insert into public.offer_versions (id, workspace_id, offer_id, valid_from, rate, currency)
+    values (${seeded(ws, 'f3')}, ${ws}, ${seeded(ws, 'f2')}, '2026-01-01T00:00:00Z', 10, 'USD') on conflict (id) do nothing`;
+  await sql`insert into public.offer_geo (id, workspace_id, offer_version_id, geo, rate) values (${seeded(ws, 'f8')}, ${ws}, ${seeded(ws, 'f3')}, 'DE', 12)
+    on conflict (id) do nothing`;
+  await sql`insert into public.offer_mapping (id, workspace_id, offer_id, tw_offer_id) values (${seeded(ws, 'f7')}, ${ws}, ${seeded(ws, 'f2')}, 'tw-seeded')
+    on conflict (id) do update set is_active = true`;
+}
+
+/** Puts the rows every check expects back in place: the spare member, an invitation, names, facts. */
 async function prepareRows(): Promise<void> {
+  await sql`delete from public.offers where code like 'NEW-%' and workspace_id in (${ours}, ${theirs})`;
+  await sql`delete from public.offer_mapping where tw_offer_id like 'tw-new-%' and workspace_id in (${ours}, ${theirs})`;
+  await sql`delete from public.affiliate_programs where name like 'new-program-%' and workspace_id in (${ours}, ${theirs})`;
+  await sql`delete from public.affiliate_contacts where name = 'New contact' and workspace_id in (${ours}, ${theirs})`;
+  await sql`delete from public.kpi_policies where name like 'new-kpi-%' and workspace_id in (${ours}, ${theirs})`;
+  await sql`delete from public.cap_policies where name like 'new-cap-%' and workspace_id in (${ours}, ${theirs})`;
   await sql`delete from public.workspace_members where user_id = ${extra.id}`;
   await sql`delete from public.workspace_invitations where email like 'new-%'`;
+  await sql`delete from public.etl_loads where file_name = 'new.csv'`;
+  await sql`delete from public.column_mappings where source = 'tw_clicks' and workspace_id in (${ours}, ${theirs})`;
   for (const ws of [ours, theirs]) {
+    const load = loadOf[ws] ?? '';
+    await sql`insert into public.etl_loads (id, workspace_id, source, file_name, content_hash, status)
+      values (${load}, ${ws}, 'tw_events', 'seeded.csv', ${'a'.repeat(64)}, 'done')
+      on conflict (id) do update set status = 'done'`;
+    await sql`insert into public.etl_load_errors (load_id, workspace_id, line, reason)
+      select ${load}, ${ws}, 2, 'seeded' where not exists (select 1 from public.etl_load_errors where load_id = ${load})`;
+    await sql`update public.etl_load_errors set reason = 'seeded' where load_id = ${load}`;
+    await sql`insert into public.column_mappings (workspace_id, source, mapping) values (${ws}, 'tw_events', '{"payout": "payout"}')
+      on conflict (workspace_id, source) do update set mapping = excluded.mapping`;
+    await sql`delete from public.tw_events where load_id = ${load}`;
+    await sql`insert into public.tw_events (workspace_id, event_id, event_time, event_type, payout, load_id) values (${ws}, 'seeded', '2026-03-01T00:00:00Z', 'registration', 1, ${load})`;
+    await sql`delete from public.tw_clicks where load_id = ${load}`;
+    await sql`insert into public.tw_clicks (workspace_id, date, campaign_id, clicks, load_id) values (${ws}, '2026-03-01', 'seeded', 10, ${load})`;
+    await sql`delete from public.ad_spend where load_id = ${load}`;
+    await sql`insert into public.ad_spend (workspace_id, network, date, campaign_id, spend, load_id) values (${ws}, 'moloco', '2026-03-01', 'seeded', 5, ${load})`;
+    await sql`delete from public.daily_metrics where workspace_id = ${ws}`;
+    await sql`insert into public.daily_metrics (workspace_id, date, campaign_id, revenue) values (${ws}, '2026-03-01', 'seeded', 1)`;
+    await prepareOfferRows(ws);
     await sql`update public.workspaces set name = ${ws === ours ? 'Ours' : 'Theirs'} where id = ${ws}`;
     await sql`insert into public.workspace_members values (${ws}, ${spare.id}, 'read_only') on conflict (workspace_id, user_id) do update set role = 'read_only'`;
     await sql`insert into public.workspace_invitations (workspace_id, email, role) values (${ws}, ${`invitee-${ws.slice(-4)}@test.arbidesk.local`}, 'read_only') on conflict do nothing`;
@@ -78,7 +221,9 @@ async function selectTarget(session: SupabaseClient, table: string, workspace: s
 
 async function countTarget(table: string, workspace: string, where: Record<string, unknown> = {}): Promise<number> {
   const filter = { ...samples[table]?.target(workspace), ...where };
-  const conditions = Object.entries(filter).map(([column, value]) => sql`${sql(column)} = ${String(value)}`);
+  const conditions = Object.entries(filter).map(([column, value]) =>
+    typeof value === 'object' ? sql`${sql(column)} = ${JSON.stringify(value)}::text::jsonb` : sql`${sql(column)} = ${String(value)}`,
+  );
   const clause = conditions.reduce((acc, c) => sql`${acc} and ${c}`, sql`true`);
   const [row] = await sql`select count(*)::int as n from ${sql('public')}.${sql(table)} where ${clause}`;
   return row?.n ?? 0;

@@ -45,7 +45,7 @@ describe('workspaces', () => {
     const accepted = await invitee.rpc('accept_invitation', { invitation_token: invitation.data?.token });
     expect(accepted.error).toBeNull();
     expect(accepted.data).toMatchObject({ workspace_id: workspace.id, role: 'finance' });
-    const profile = await invitee.from('profiles').select('display_name, locale').single();
+    const profile = await invitee.from('profiles').select('display_name, locale').eq('user_id', signUp.data.user?.id ?? '').single();
     expect(profile.data).toEqual({ display_name: 'Новичок', locale: 'ru' });
     const again = await invitee.rpc('accept_invitation', { invitation_token: invitation.data?.token });
     expect(again.error).toMatchObject({ code: 'P0001', message: 'This invitation was already used' });

@@ -29,8 +29,13 @@ export async function createUser(sql: Sql, label: string): Promise<TestUser> {
  * do not interfere.
  */
 export async function signIn(user: TestUser, clientIp: string): Promise<SupabaseClient> {
+  return tokenClient(await accessToken(user, clientIp));
+}
+
+/** The access token a password sign-in through the Auth API returns. */
+export async function accessToken(user: TestUser, clientIp: string): Promise<string> {
   const auth = client(undefined, { headers: { 'x-forwarded-for': clientIp } });
   const { data, error } = await auth.auth.signInWithPassword({ email: user.email, password: testPassword });
   if (error || !data.session) throw new Error(`sign-in of ${user.email} failed: ${error?.message ?? 'no session'}`);
-  return tokenClient(data.session.access_token);
+  return data.session.access_token;
 }

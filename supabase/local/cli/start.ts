@@ -1,26 +1,41 @@
 import { resolve } from 'node:path';
+import { serveApp } from '../appServer.ts';
 import { startStack } from '../stack.ts';
 import { clearStatus, writeStatus } from '../statusFile.ts';
 import { demoUsers } from '../demoUsers.ts';
+import { loadDemoData } from '../demoData.ts';
 
 /** `npm start`: the whole product on embedded defaults, with demo data on first start. */
 async function main(): Promise<void> {
   const started = Date.now();
-  const stack = await startStack({ log: process.env.DEBUG_POSTGRES ? (line) => process.stderr.write(line) : undefined });
+  // `npm run dev` passes --dev: a function restarts when a file under functions/ changes.
+  const dev = process.argv.includes('--dev');
+  const stack = await startStack({ log: process.env.DEBUG_POSTGRES ? (line) => process.stderr.write(line) : undefined, watchFunctions: dev });
+  const stackMs = Date.now() - started;
+  let demo = '';
+  if (stack.created && process.env.ARBIDESK_DEMO_DATA !== 'off') {
+    const loadStarted = Date.now();
+    const { loads } = await loadDemoData(stack.apiUrl, stack.keys.anonKey, stack.dataDir);
+    demo = `Demo data (90 days, through the ETL in ${Date.now() - loadStarted} ms): ${loads.map((l) => `${l.file} ${l.status} ${l.accepted} rows`).join('; ')}`;
+  }
+  const app = await serveApp({ apiUrl: stack.apiUrl, anonKey: stack.keys.anonKey }, (line) => console.log(line));
   writeStatus(stack.dataDir, {
     pid: process.pid,
     apiUrl: stack.apiUrl,
     dbUrl: stack.dbUrl,
+    appUrl: app?.url,
     anonKey: stack.keys.anonKey,
     serviceRoleKey: stack.keys.serviceRoleKey,
     jwtSecret: stack.keys.jwtSecret,
   });
   const lines = [
-    `ArbiDesk is running (${Date.now() - started} ms${stack.created ? ', new database with demo data' : ''}).`,
+    `ArbiDesk is running (${stackMs} ms${stack.created ? ', new database with demo data' : ''}).`,
     '',
+    `         App URL: ${app?.url ?? 'not served (see above)'}`,
     `         API URL: ${stack.apiUrl}`,
     `        REST URL: ${stack.apiUrl}/rest/v1`,
     `        Auth URL: ${stack.apiUrl}/auth/v1`,
+    `   Functions URL: ${stack.apiUrl}/functions/v1${dev ? ' (reloading on change)' : ''}`,
     `          DB URL: ${stack.dbUrl}`,
     `      JWT secret: ${stack.keys.jwtSecret}`,
     `        anon key: ${stack.keys.anonKey}`,
@@ -32,11 +47,13 @@ async function main(): Promise<void> {
     ...demoUsers.users.map((u) => `  ${u.role.padEnd(18)} ${u.email}`),
     '',
     `Migrations applied now: ${stack.applied.length ? stack.applied.join(', ') : 'none (up to date)'}`,
+    ...(demo ? [demo] : []),
     'Ctrl+C stops everything.',
   ];
   console.log(lines.join('\n'));
   const stop = async () => {
     clearStatus(stack.dataDir);
+    await app?.close();
     await stack.stop();
     process.exit(0);
   };

@@ -14,6 +14,7 @@ if (!status) {
 }
 const env: Record<string, string> = {
   API_URL: status.apiUrl,
+  ...(status.appUrl ? { APP_URL: status.appUrl } : {}),
   REST_URL: `${status.apiUrl}/rest/v1`,
   FUNCTIONS_URL: `${status.apiUrl}/functions/v1`,
   DB_URL: status.dbUrl,

@@ -1,0 +1,88 @@
+import { IonApp, IonRouterOutlet, IonSplitPane, useIonRouter } from '@ionic/react';
+import { IonReactRouter } from '@ionic/react-router';
+import { useEffect } from 'react';
+import { Navigate, Route, useLocation } from 'react-router-dom';
+import { NoticeToast } from './components/NoticeToast.tsx';
+import { OfflineBanner } from './components/OfflineBanner.tsx';
+import { SideMenu } from './components/SideMenu.tsx';
+import { UpdateToast } from './components/UpdateToast.tsx';
+import { retryConnection } from './lib/backend.ts';
+import { applyLanguage } from './lib/i18n.ts';
+import { applyTheme } from './lib/theme.ts';
+import { destinations } from './navigation.ts';
+import InvitePage from './pages/InvitePage.tsx';
+import MainTabs from './pages/MainTabs.tsx';
+import RecoverPage from './pages/RecoverPage.tsx';
+import ResetPasswordPage from './pages/ResetPasswordPage.tsx';
+import SignInPage from './pages/SignInPage.tsx';
+import { selectActivateUpdate, selectReachable, useConnection } from './stores/connection.ts';
+import { selectCurrentNotice, useNotices } from './stores/notices.ts';
+import { selectLanguage, selectTheme, usePreferences } from './stores/preferences.ts';
+import { selectProfile, useProfile } from './stores/profile.ts';
+import { selectRecovering, selectUser, signOut, useSession } from './stores/session.ts';
+import { selectCurrentWorkspace, useWorkspace } from './stores/workspace.ts';
+
+/** Side menu and routes; inside the router, so it can read the location and navigate. */
+function Shell() {
+  const location = useLocation();
+  const router = useIonRouter();
+  const user = useSession(selectUser);
+  const recovering = useSession(selectRecovering);
+  const workspace = useWorkspace(selectCurrentWorkspace);
+  const profile = useProfile(selectProfile);
+
+  useEffect(() => {
+    // A recovery link that Auth sent to the site root instead of /reset-password.
+    if (recovering && location.pathname !== '/reset-password') router.push('/reset-password', 'root', 'replace');
+  }, [recovering, location.pathname, router]);
+
+  return (
+    <IonSplitPane contentId="main" when="(min-width: 768px)">
+      <SideMenu
+        contentId="main"
+        disabled={!user}
+        destinations={destinations}
+        currentPath={location.pathname}
+        workspace={workspace}
+        personName={profile?.displayName || user?.email || ''}
+        onSignOut={() => void signOut()}
+      />
+      <IonRouterOutlet id="main">
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/invite/:token" element={<InvitePage />} />
+        <Route path="/recover" element={<RecoverPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
+        <Route path="/app/*" element={<MainTabs />} />
+        <Route path="/" element={<Navigate to="/app/summary" replace />} />
+        <Route path="*" element={<Navigate to="/app/summary" replace />} />
+      </IonRouterOutlet>
+    </IonSplitPane>
+  );
+}
+
+/** The whole app: theme and language applied, the offline banner, toasts and the update offer. */
+export default function App() {
+  const language = usePreferences(selectLanguage);
+  const theme = usePreferences(selectTheme);
+  const reachable = useConnection(selectReachable);
+  const activateUpdate = useConnection(selectActivateUpdate);
+  const postponeUpdate = useConnection((s) => s.postponeUpdate);
+  const notice = useNotices(selectCurrentNotice);
+  const dismissNotice = useNotices((s) => s.dismiss);
+
+  useEffect(() => applyLanguage(language), [language]);
+  useEffect(() => applyTheme(theme), [theme]);
+
+  return (
+    <>
+      <OfflineBanner visible={!reachable} onRetry={retryConnection} />
+      <IonApp>
+        <IonReactRouter>
+          <Shell />
+        </IonReactRouter>
+        <NoticeToast notice={notice} onDismiss={dismissNotice} />
+        <UpdateToast open={activateUpdate !== null} onReload={() => activateUpdate?.()} onLater={postponeUpdate} />
+      </IonApp>
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+import { setupIonicReact } from '@ionic/react';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@ionic/react/css/core.css';
+import '@ionic/react/css/normalize.css';
+import '@ionic/react/css/structure.css';
+import '@ionic/react/css/typography.css';
+import '@ionic/react/css/padding.css';
+import '@ionic/react/css/text-alignment.css';
+import '@ionic/react/css/palettes/dark.class.css';
+import './theme/variables.css';
+import './theme/app.css';
+import App from './App.tsx';
+import { StartupProblem } from './components/StartupProblem.tsx';
+import { connectBackend } from './lib/backend.ts';
+import { loadAppConfig } from './lib/config.ts';
+import type { DataApi } from './lib/dataApi.ts';
+import { initI18n } from './lib/i18n.ts';
+import { registerServiceWorker } from './lib/serviceWorker.ts';
+import { useConnection } from './stores/connection.ts';
+import { usePreferences } from './stores/preferences.ts';
+import { useProfile } from './stores/profile.ts';
+import { useSession } from './stores/session.ts';
+import { useWorkspace } from './stores/workspace.ts';
+
+function loadPersonalData(userId: string): void {
+  void useWorkspace.getState().load(userId);
+  void useProfile.getState().load(userId);
+}
+
+/** Keeps the session store in step with supabase-js and loads or clears what belongs to the person. */
+function followSession(dataApi: DataApi): void {
+  dataApi.watchSession((user, event) => {
+    const previous = useSession.getState().user;
+    useSession.getState().setUser(user, event === 'PASSWORD_RECOVERY' ? true : undefined);
+    if (!user) {
+      useWorkspace.getState().clear();
+      useProfile.getState().clear();
+      return;
+    }
+    // Token refreshes and updates keep the person; supabase-js also asks that its listener not await its own calls.
+    if (previous?.id !== user.id) setTimeout(() => loadPersonalData(user.id), 0);
+  });
+}
+
+/** Once the backend answers again, what failed to load while it was away loads by itself. */
+function reloadAfterReconnect(): void {
+  useConnection.subscribe((state, before) => {
+    const user = useSession.getState().user;
+    if (!state.reachable || before.reachable || !user) return;
+    if (useWorkspace.getState().status === 'failed') void useWorkspace.getState().load(user.id);
+    if (useProfile.getState().status === 'failed') void useProfile.getState().load(user.id);
+  });
+}
+
+async function start(): Promise<void> {
+  initI18n(usePreferences.getState().language);
+  setupIonicReact();
+  registerServiceWorker((activate) => useConnection.getState().offerUpdate(activate));
+  const container = document.getElementById('root');
+  if (!container) throw new Error('index.html has no #root');
+  const root = createRoot(container);
+  try {
+    const config = await loadAppConfig(import.meta.env);
+    const dataApi = connectBackend(config, (reachable) => useConnection.getState().setReachable(reachable));
+    followSession(dataApi);
+    reloadAfterReconnect();
+  } catch (error) {
+    root.render(<StartupProblem detail={error instanceof Error ? error.message : String(error)} onRetry={() => window.location.reload()} />);
+    return;
+  }
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
+
+void start();

@@ -1,0 +1,40 @@
+import { create } from 'zustand';
+import { describeError, type UserMessage } from '../lib/errors.ts';
+
+export interface Notice {
+  id: number;
+  message: UserMessage;
+  tone: 'error' | 'success';
+}
+
+interface NoticesState {
+  queue: Notice[];
+  push(message: UserMessage, tone: Notice['tone']): void;
+  dismiss(id: number): void;
+}
+
+let nextId = 1;
+
+/** Toasts waiting to be shown, one at a time, oldest first. */
+export const useNotices = create<NoticesState>()((set) => ({
+  queue: [],
+  push: (message, tone) =>
+    set((state) => {
+      // The same message twice in a row (retries of one failure) is shown once.
+      const last = state.queue.at(-1);
+      if (last && last.message.key === message.key && JSON.stringify(last.message.values) === JSON.stringify(message.values)) return state;
+      return { queue: [...state.queue, { id: nextId++, message, tone }] };
+    }),
+  dismiss: (id) => set((state) => ({ queue: state.queue.filter((n) => n.id !== id) })),
+}));
+
+export const selectCurrentNotice = (s: NoticesState) => s.queue[0];
+
+/** Tells the person what failed and what to do: every failed request ends here or in a page's own message. */
+export function reportError(error: unknown): void {
+  useNotices.getState().push(describeError(error), 'error');
+}
+
+export function reportSuccess(key: string, values?: UserMessage['values']): void {
+  useNotices.getState().push({ key, values }, 'success');
+}

@@ -1,0 +1,190 @@
+import type { ReservedSql, Sql } from 'postgres';
+import {
+  applyMapping,
+  copyColumns,
+  detectSource,
+  EtlFileError,
+  parseFile,
+  parseSavedMapping,
+  proposeMapping,
+  toCopyText,
+  validateBatches,
+  withContentHash,
+  type LoadProgress,
+  type MappingProposal,
+  type RowError,
+  type SourceName,
+} from '../_shared/etl/index.ts';
+
+/**
+ * Streams one file into the facts: parse → validate row by row → COPY good rows into a
+ * session staging table → merge by natural key and rebuild the rollups in one transaction.
+ * Memory stays flat: one batch at a time, with COPY's backpressure. Progress and rejected
+ * rows are written as it goes through a second connection, so the app sees them live.
+ */
+
+/** What the function has learnt of a load by the end. */
+export interface LoadRow {
+  id: string;
+  workspace_id: string;
+  source: SourceName;
+  status: string;
+  phase: string | null;
+  rows_read: string | number;
+  rows_accepted: string | number;
+  rows_rejected: string | number;
+  rows_superseded: string | number;
+  duplicate_of: string | null;
+  error_summary: string | null;
+}
+
+export interface LoadInput {
+  loadId: string;
+  workspaceId: string;
+  /** The source the user chose; detected from the header when absent. */
+  source?: SourceName;
+  /** A mapping the user fixed for this file, else the workspace's saved one, else the proposal. */
+  mapping?: unknown;
+  /** The ad network of a spend file without a network column (moloco by default). */
+  network?: string;
+  body: ReadableStream<Uint8Array>;
+}
+
+export interface LoadOutcome {
+  load: LoadRow;
+  /** The first rejected rows, for the response; all of them are in etl_load_errors. */
+  errors: RowError[];
+  mapping?: MappingProposal;
+}
+
+/** Rejected rows kept per load; past it only the count grows (the file is plainly wrong). */
+const maxStoredErrors = 10_000;
+/** How often progress reaches etl_loads (and the app), and the cancel flag is checked. */
+const progressEveryMs = 250;
+
+class Cancelled extends Error {}
+
+async function writeErrors(sql: Sql, load: LoadInput, errors: RowError[]): Promise<void> {
+  if (errors.length === 0) return;
+  await sql`
+    insert into public.etl_load_errors (load_id, workspace_id, line, column_name, value, reason)
+    select ${load.loadId}, ${load.workspaceId}, e.line, e.column_name, e.value, e.reason
+    from unnest(${errors.map((e) => e.line)}::bigint[], ${errors.map((e) => e.column)}::text[],
+      ${errors.map((e) => e.value)}::text[], ${errors.map((e) => e.message)}::text[]) as e(line, column_name, value, reason)`;
+}
+
+async function savedMapping(sql: Sql, workspaceId: string, source: SourceName): Promise<unknown> {
+  const [row] = await sql<{ mapping: unknown }[]>`
+    select mapping from public.column_mappings where workspace_id = ${workspaceId} and source = ${source}`;
+  return row?.mapping;
+}
+
+/** Resolves the column mapping: the request's, the workspace's saved one, or the proposal. */
+async function chooseMapping(sql: Sql, input: LoadInput, headers: string[]): Promise<MappingProposal> {
+  const source = input.source ?? detectSource(headers).source;
+  if (!source) {
+    throw new EtlFileError('unknown_source', `Cannot tell which export this is from its header (${headers.join(', ')}): choose the source (tw_events, tw_clicks or ad_spend).`);
+  }
+  const saved = input.mapping ?? (await savedMapping(sql, input.workspaceId, source));
+  const proposal = saved === undefined ? proposeMapping(source, headers) : applyMapping(source, headers, parseSavedMapping(saved));
+  if (proposal.missingRequired.length) {
+    throw new EtlFileError(
+      'missing_columns',
+      `The file lacks required columns for ${source}: ${proposal.missingRequired.join(', ')}. Its header has: ${headers.join(', ')}. Map them in the upload screen.`,
+    );
+  }
+  return proposal;
+}
+
+async function finish(sql: Sql, loadId: string, status: 'failed' | 'cancelled', summary: string, progress: LoadProgress | undefined): Promise<LoadRow> {
+  const [row] = await sql<LoadRow[]>`
+    select * from private.etl_finish(${loadId}, ${status}, ${summary}, ${progress?.rowsAccepted ?? 0}, ${progress?.rowsRejected ?? 0}, ${progress?.rowsRead ?? 0})`;
+  if (!row) throw new Error(`load ${loadId} vanished`);
+  return row;
+}
+
+/**
+ * Runs one load end to end on `sql` (a pool over SUPABASE_DB_URL). The load row exists
+ * already (inserted with the caller's token, so RLS decided who may upload).
+ */
+export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> {
+  const conn: ReservedSql = await sql.reserve();
+  const firstErrors: RowError[] = [];
+  let progress: LoadProgress | undefined;
+  let stored = 0;
+  try {
+    const [begun] = await conn<LoadRow[]>`select * from private.etl_begin(${input.loadId})`;
+    if (!begun || begun.status === 'duplicate') return { load: begun ?? (await finish(sql, input.loadId, 'failed', 'The load could not start', undefined)), errors: [] };
+    const { stream, hash } = withContentHash(input.body);
+    const file = parseFile(stream);
+    const header = await file.header();
+    const proposal = await chooseMapping(sql, input, header.names);
+    const source = proposal.source;
+    if (source === 'ad_spend' && input.network && proposal.mapping.columns.network === undefined) proposal.mapping.constants.network = input.network;
+    // The header decides the source; the load row records what was actually loaded.
+    await sql`update public.etl_loads set source = ${source},
+      network = ${source === 'ad_spend' ? (proposal.mapping.constants.network ?? input.network ?? null) : null}
+      where id = ${input.loadId}`;
+    await conn`select private.etl_create_stage(${source})`;
+    const copy = await conn.unsafe(`copy pg_temp.etl_stage (${copyColumns(source).map((c) => `"${c}"`).join(', ')}) from stdin`).writable();
+    const copied = new Promise<void>((resolve, reject) => {
+      copy.on('finish', resolve);
+      copy.on('error', reject);
+    });
+    // A cancel destroys the COPY on purpose; that rejection is handled where the cancel is.
+    copied.catch(() => undefined);
+    let lastReport = 0;
+    for await (const batch of validateBatches(file, proposal.mapping)) {
+      progress = batch.progress;
+      if (batch.rows.length && !copy.write(toCopyText(batch.rows))) {
+        // Wait for room, but not forever: a connection lost mid-COPY never drains.
+        await Promise.race([new Promise((resolve) => copy.once('drain', resolve)), copied]);
+      }
+      const keep = batch.errors.slice(0, Math.max(0, maxStoredErrors - stored));
+      stored += keep.length;
+      await writeErrors(sql, input, keep);
+      if (firstErrors.length < 20) firstErrors.push(...batch.errors.slice(0, 20 - firstErrors.length));
+      if (Date.now() - lastReport > progressEveryMs) {
+        lastReport = Date.now();
+        const [state] = await sql<{ cancel_requested: boolean }[]>`
+          update public.etl_loads set rows_read = ${progress.rowsRead}, rows_accepted = ${progress.rowsAccepted},
+            rows_rejected = ${progress.rowsRejected}
+          where id = ${input.loadId} returning cancel_requested`;
+        if (state?.cancel_requested) {
+          copy.destroy(new Cancelled('cancelled'));
+          throw new Cancelled('The load was cancelled; the facts are as they were before it.');
+        }
+      }
+    }
+    copy.end();
+    await copied;
+    const [recognised] = await conn<LoadRow[]>`select * from private.etl_recognise(${input.loadId}, ${await hash})`;
+    if (recognised?.status === 'duplicate') return { load: recognised, errors: [] };
+    await conn`update public.etl_loads set rows_read = ${progress?.rowsRead ?? 0}, rows_accepted = ${progress?.rowsAccepted ?? 0},
+      rows_rejected = ${progress?.rowsRejected ?? 0}, column_mapping = ${JSON.stringify(proposal.mapping)}::text::jsonb where id = ${input.loadId}`;
+    await conn.unsafe('begin');
+    try {
+      const [merged] = await conn<LoadRow[]>`
+        select * from private.etl_merge(${input.loadId}, ${progress?.rowsAccepted ?? 0}, ${progress?.rowsRejected ?? 0}, ${progress?.rowsRead ?? 0})`;
+      await conn.unsafe('commit');
+      if (!merged) throw new Error('the merge returned no load');
+      return { load: merged, errors: firstErrors, mapping: proposal };
+    } catch (error) {
+      await conn.unsafe('rollback').catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    const cancelled = error instanceof Cancelled || (error as { code?: string }).code === '57014';
+    const summary = cancelled
+      ? 'The load was cancelled; the facts are as they were before it.'
+      : error instanceof EtlFileError
+        ? error.message
+        : `The load failed and changed nothing: ${error instanceof Error ? error.message : String(error)}`;
+    const load = await finish(sql, input.loadId, cancelled ? 'cancelled' : 'failed', summary, progress);
+    if (error instanceof EtlFileError || cancelled) return { load, errors: firstErrors };
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { load });
+  } finally {
+    await conn`drop table if exists pg_temp.etl_stage`.catch(() => undefined);
+    conn.release();
+  }
+}

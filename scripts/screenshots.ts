@@ -1,0 +1,115 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ensureAppBuilt } from '../supabase/local/appBuild.ts';
+import { startAppServer, type AppServer } from '../supabase/local/appServer.ts';
+import { projectRoot } from '../supabase/local/config.ts';
+import { demoUsers } from '../supabase/local/demoUsers.ts';
+import { startStack, type Stack } from '../supabase/local/stack.ts';
+import { readStatus } from '../supabase/local/statusFile.ts';
+import { screen, shows, signInThroughUi } from '../tests/support/appDriver.ts';
+import { launchChromium, newAppContext, type AppContextOptions } from '../tests/support/browser.ts';
+import { freePort } from '../tests/support/globalSetup.ts';
+
+/**
+ * `npm run screenshots`: the app as a media buyer sees it, on a phone (390×844) and a tablet
+ * (1024×768), light and dark, into docs/screenshots/. Uses the stack `npm start` runs, or
+ * starts a throw-away one with the demo data.
+ */
+const outDir = resolve(projectRoot, 'docs/screenshots');
+const buyer = { email: demoUsers.users.find((u) => u.role === 'media_buyer')?.email ?? '' };
+
+interface Target {
+  appUrl: string;
+  stop(): Promise<void>;
+}
+
+async function target(): Promise<Target> {
+  const status = readStatus(resolve(process.env.ARBIDESK_DATA_DIR ?? resolve(projectRoot, '.data')));
+  await ensureAppBuilt((line) => console.log(line));
+  let stack: Stack | undefined;
+  let dataDir: string | undefined;
+  let api = status && { apiUrl: status.apiUrl, anonKey: status.anonKey };
+  if (!api) {
+    dataDir = mkdtempSync(join(tmpdir(), 'arbidesk-screenshots-'));
+    stack = await startStack({ dataDir, apiPort: 0, dbPort: await freePort() });
+    api = { apiUrl: stack.apiUrl, anonKey: stack.keys.anonKey };
+    console.log(`No stack running: started one with the demo data at ${stack.apiUrl}`);
+  } else {
+    console.log(`Using the running stack at ${api.apiUrl}`);
+  }
+  // A server of our own serves the freshly built app even when `npm start` serves an older one.
+  const app: AppServer = await startAppServer({ api });
+  return {
+    appUrl: app.url,
+    async stop() {
+      await app.close();
+      await stack?.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Lets Ionic finish its page transition before the picture is taken. */
+async function snap(page: Page, file: string): Promise<void> {
+  await page.waitForTimeout(700);
+  await page.screenshot({ path: join(outDir, file) });
+  console.log(`docs/screenshots/${file}`);
+}
+
+async function session(browser: Browser, options: AppContextOptions, shots: (page: Page) => Promise<void>): Promise<void> {
+  const context = await newAppContext(browser, options);
+  try {
+    await shots(await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const { appUrl, stop } = await target();
+  const browser = await launchChromium();
+  const password = demoUsers.password;
+  try {
+    await session(browser, { device: 'phone', locale: 'ru-RU' }, async (page) => {
+      await page.goto(`${appUrl}/sign-in`);
+      await shows(screen(page, 'sign-in'));
+      await snap(page, 'phone-sign-in.png');
+      await signInThroughUi(page, buyer, appUrl, password);
+      await snap(page, 'phone-summary.png');
+      await page.locator('ion-tab-button[tab="workspaces"]').click();
+      await shows(screen(page, 'workspaces').locator('ion-item'));
+      await snap(page, 'phone-workspaces.png');
+      await page.locator('ion-tab-button[tab="profile"]').click();
+      await shows(screen(page, 'profile').locator('input[name="displayName"]'));
+      await snap(page, 'phone-profile.png');
+    });
+    await session(browser, { device: 'phone', locale: 'ru-RU', colorScheme: 'dark' }, async (page) => {
+      await signInThroughUi(page, buyer, appUrl, password);
+      await snap(page, 'phone-summary-dark.png');
+    });
+    await session(browser, { device: 'tablet', locale: 'ru-RU' }, async (page) => {
+      await signInThroughUi(page, buyer, appUrl, password);
+      await snap(page, 'tablet-summary.png');
+      await page.locator('ion-menu ion-item').nth(3).click();
+      await shows(screen(page, 'settings'));
+      await snap(page, 'tablet-settings.png');
+    });
+    await session(browser, { device: 'tablet', locale: 'en-US', colorScheme: 'dark' }, async (page) => {
+      await signInThroughUi(page, buyer, appUrl, password);
+      await page.locator('ion-menu ion-item').nth(2).click();
+      await shows(screen(page, 'profile').locator('input[name="displayName"]'));
+      await snap(page, 'tablet-profile-dark.png');
+    });
+  } finally {
+    await browser.close();
+    await stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,122 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
+import { appDistDir, ensureAppBuilt } from './appBuild.ts';
+
+/** The API the app talks to, handed to it at run time as /config.json. */
+export interface AppApi {
+  apiUrl: string;
+  anonKey: string;
+}
+
+/** The body of /config.json, in the shape app/lib/config.ts reads. */
+export function appConfigJson(api: AppApi): string {
+  return JSON.stringify({ supabaseUrl: api.apiUrl, supabaseAnonKey: api.anonKey });
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+/** Hashed assets never change; the entry points and the service worker must be revalidated. */
+function cacheControl(path: string): string {
+  return path.startsWith(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
+export interface AppServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface AppServerOptions {
+  api: AppApi;
+  port?: number;
+  host?: string;
+  distDir?: string;
+}
+
+/**
+ * A static server for the built app: files from app/dist, index.html for any other path
+ * (client-side routes such as /invite/<token>), and /config.json naming the API.
+ */
+export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
+  const root = resolve(options.distDir ?? appDistDir);
+  const config = appConfigJson(options.api);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url.pathname === '/config.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : config);
+      return;
+    }
+    let relative: string;
+    try {
+      relative = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = resolve(join(root, relative));
+    const inside = file.startsWith(root + sep);
+    if (!inside || !existsSync(file) || !statSync(file).isFile()) {
+      // Unknown files with an extension are real 404s; anything else is a route of the app.
+      if (extname(relative) && relative !== '/index.html') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+        return;
+      }
+      file = join(root, 'index.html');
+    }
+    const path = file.slice(root.length);
+    res.writeHead(200, {
+      'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+      'cache-control': cacheControl(path),
+      'content-length': statSync(file).size,
+      // The service worker may control the whole origin from /sw.js.
+      'service-worker-allowed': '/',
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    server,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/**
+ * What `npm start` does for the app: builds app/dist when it is missing or older than its
+ * sources, then serves it on APP_PORT (5173). A failure is reported and the stack runs on
+ * without the app.
+ */
+export async function serveApp(api: AppApi, log: (line: string) => void): Promise<AppServer | undefined> {
+  try {
+    await ensureAppBuilt(log);
+    return await startAppServer({ api, port: Number(process.env.APP_PORT ?? 5173), host: process.env.API_HOST ?? '127.0.0.1' });
+  } catch (error) {
+    log(`The app is not served: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { appConfigJson } from './supabase/local/appServer.ts';
+import { readStatus } from './supabase/local/statusFile.ts';
+import pkg from './package.json' with { type: 'json' };
+
+const projectRoot = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * `npm run dev:app` serves /config.json from the stack `npm start` runs, as the static
+ * server does in production, so the dev server needs no VITE_ variables.
+ */
+function localStackConfig(): Plugin {
+  return {
+    name: 'arbidesk-local-stack-config',
+    configureServer(server) {
+      server.middlewares.use('/config.json', (_req, res) => {
+        const status = readStatus(resolve(process.env.ARBIDESK_DATA_DIR ?? resolve(projectRoot, '.data')));
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('cache-control', 'no-store');
+        if (!status) {
+          res.statusCode = 503;
+          res.end(JSON.stringify({ message: 'ArbiDesk is not running: start it with npm start' }));
+          return;
+        }
+        res.end(appConfigJson({ apiUrl: status.apiUrl, anonKey: status.anonKey }));
+      });
+    },
+  };
+}
+
+export default defineConfig({
+  root: 'app',
+  envDir: projectRoot,
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // React, Ionic and supabase-js are one ~1.2 MB (≈300 kB gzip) chunk by design; bench/app.ts tracks its size.
+    chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      // Ionic's per-component modules only define their element, but package.json does not say
+      // so; without this rule every component @ionic/react re-exports (date pickers, selects…)
+      // would be bundled whether the app uses it or not.
+      treeshake: { moduleSideEffects: [{ test: /@ionic[\\/]core[\\/]components[\\/]ion-[a-z-]+\.js$/, sideEffects: false }] },
+    },
+  },
+  server: { port: 5173, host: '127.0.0.1' },
+  preview: { port: 5173, host: '127.0.0.1' },
+  plugins: [
+    react(),
+    localStackConfig(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: '.',
+      filename: 'sw.ts',
+      injectRegister: false,
+      manifest: {
+        name: 'ArbiDesk',
+        short_name: 'ArbiDesk',
+        description: 'Analytics and control for traffic-arbitrage teams',
+        lang: 'ru',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        theme_color: '#1f4fd8',
+        background_color: '#f4f6fb',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'] },
+    }),
+  ],
+});
