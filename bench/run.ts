@@ -3,51 +3,31 @@
  * figures. A crashed suite fails the run; a missed aim is only marked.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isSuiteResult, renderAims, renderTable } from './report.ts';
+import { appBench } from './app.ts';
+import { etlBench } from './etl.ts';
+import { etlParseBench } from './etlParse.ts';
+import { functionsBench } from './functions.ts';
+import { realtimeBench } from './realtime.ts';
 import { restBench } from './rest.ts';
 import { stackBench } from './stack.ts';
 
 type Suite = () => Promise<unknown>;
 
-const benchDir = dirname(fileURLToPath(import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/**
- * Suites other files provide, loaded only when their file exists, so this runner works
- * before and after they land.
- */
-function optionalSuite(file: string, exportName: string): Suite | undefined {
-  const path = join(benchDir, file);
-  if (!existsSync(path)) return undefined;
-  return async () => {
-    const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-    const suite = module[exportName];
-    if (typeof suite !== 'function') throw new Error(`bench/${file} does not export ${exportName}()`);
-    return (suite as () => Promise<unknown>)();
-  };
-}
-
-/** Suites in files owned elsewhere: name, file in bench/, exported function. */
-const optionalSuites: [string, string, string][] = [
-  ['realtime', 'realtime.ts', 'realtimeBench'],
-  ['functions', 'functions.ts', 'functionsBench'],
-];
-
 function suites(): Map<string, Suite> {
-  const all = new Map<string, Suite>([
+  return new Map<string, Suite>([
     ['stack', () => stackBench({ log })],
     ['rest', () => restBench({ log })],
+    ['realtime', () => realtimeBench()],
+    ['functions', () => functionsBench()],
+    ['etl-parse', () => etlParseBench()],
+    ['etl', () => etlBench({ log })],
+    ['app', () => appBench()],
   ]);
-  for (const [name, file, exportName] of optionalSuites) {
-    const suite = optionalSuite(file, exportName);
-    if (suite) all.set(name, suite);
-  }
-  return all;
 }
 
 function nproc(): string {

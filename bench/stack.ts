@@ -115,7 +115,10 @@ async function waitReady(run: RunningStart, apiUrl: string, dataDir: string, tim
       if (!table) return 'GET /rest/v1/ (OpenAPI root: the schema has no tables yet)';
       const read = await answers(`${apiUrl}/rest/v1${table}?limit=1`, headers);
       await read?.body?.cancel();
-      if (read && read.status < 500) return `GET /rest/v1${table}?limit=1 (${read.status})`;
+      if (read && read.status < 500) {
+        const why = read.status === 401 ? ': closed to anon, so PostgreSQL refused it' : '';
+        return `GET /rest/v1${table}?limit=1 with the anon key answered ${read.status}${why}`;
+      }
     } else {
       await root?.body?.cancel();
     }

@@ -84,7 +84,10 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
   return {
     url: `postgresql://${superuser.user}:${superuser.password}@127.0.0.1:${options.port}/postgres`,
     embedded: true,
-    stop: () => server.stop(),
+    // A Ctrl+C in a terminal reaches postgres too; a client reconnecting during that shutdown
+    // can leave the postmaster waiting on a half-open session. Give it a few seconds, then go
+    // on: once this process exits, its sockets close and postgres finishes by itself.
+    stop: () => Promise.race([server.stop(), new Promise<void>((resolve) => setTimeout(resolve, 3_000).unref())]),
     start: () => server.start(),
   };
 }

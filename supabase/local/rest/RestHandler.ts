@@ -210,7 +210,8 @@ export class RestHandler {
     let planned: number | undefined;
     if (prefs.count === 'planned' || prefs.count === 'estimated') {
       const probe: ReadContext = { schema: snapshot, params: new SqlParams(), levels: query.levels, aliasCount: 0 };
-      planned = await this.plannedRows(req, identity, readSql(probe, { ...options, count: false }).countSql, probe.params.values);
+      // Without paging: the probe's parameters must be exactly the ones its count statement uses.
+      planned = await this.plannedRows(req, identity, readSql(probe, { ...options, limit: undefined, offset: undefined, count: false }).countSql, probe.params.values);
     }
     const exact = prefs.count === 'exact' || (prefs.count === 'estimated' && (planned ?? 0) <= this.options.maxRows);
     const statement = readSql(ctx, { ...options, count: exact });
@@ -447,8 +448,11 @@ export class RestHandler {
         [...this.options.schemas.slice(0, 1), ...this.options.extraSearchPath].map(quoteIdent).join(', '),
       ];
       const begin = conn.unsafe(readOnly ? 'begin read only' : 'begin');
-      const set = conn.unsafe(settingsSql, settings);
-      const main = conn.unsafe(statement, values);
+      // Prepared (as PostgREST does): unprepared statements with parameters cost postgres.js a
+      // describe round trip each and PostgreSQL a fresh plan; limits and offsets are parameters
+      // so the statement texts, and so the per-connection statement cache, stay few.
+      const set = conn.unsafe(settingsSql, settings, { prepare: true });
+      const main = conn.unsafe(statement, values, { prepare: true });
       begin.execute();
       set.execute();
       main.execute();

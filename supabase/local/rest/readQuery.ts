@@ -68,8 +68,8 @@ function embedJoin(ctx: ReadContext, parent: Relation, parentAlias: string, embe
   const toOne = isToOne(rel);
   let sub = `select ${inner.columns.map((c) => `${c.sql} as ${quoteIdent(c.name)}`).join(', ')} from ${from.join(', ')} ${inner.joins.join(' ')} where ${where.join(' and ')}`;
   if (inner.orderBy.length) sub += ` order by ${inner.orderBy.join(', ')}`;
-  if (query.limit !== undefined) sub += ` limit ${query.limit}`;
-  if (query.offset !== undefined) sub += ` offset ${query.offset}`;
+  if (query.limit !== undefined) sub += ` limit ${ctx.params.add(String(query.limit))}`;
+  if (query.offset !== undefined) sub += ` offset ${ctx.params.add(String(query.offset))}`;
   const inner_join = embed.joinType === 'inner';
   const joinKind = inner_join ? 'inner join lateral' : 'left join lateral';
   if (toOne) {
@@ -138,8 +138,8 @@ export function readSql(ctx: ReadContext, options: ReadOptions): ReadStatement {
   const body = `from ${options.from} ${level.joins.join(' ')}${level.where.length ? ` where ${level.where.join(' and ')}` : ''}`;
   let inner = `select ${columns} ${body}`;
   if (level.orderBy.length) inner += ` order by ${level.orderBy.join(', ')}`;
-  if (options.limit !== undefined) inner += ` limit ${options.limit}`;
-  if (options.offset) inner += ` offset ${options.offset}`;
+  if (options.limit !== undefined) inner += ` limit ${ctx.params.add(String(options.limit))}`;
+  if (options.offset) inner += ` offset ${ctx.params.add(String(options.offset))}`;
   const aggregate = options.stripNulls ? `json_strip_nulls(coalesce(json_agg("pgrst_t"), '[]'))` : `coalesce(json_agg("pgrst_t"), '[]')`;
   const total = options.count ? `, (select count(*) ${body})::bigint as "total"` : '';
   return {
