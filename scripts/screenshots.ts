@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureAppBuilt } from '../supabase/local/appBuild.ts';
 import { startAppServer, type AppServer } from '../supabase/local/appServer.ts';
 import { projectRoot } from '../supabase/local/config.ts';
+import { loadDemoData } from '../supabase/local/demoData.ts';
 import { demoUsers } from '../supabase/local/demoUsers.ts';
 import { startStack, type Stack } from '../supabase/local/stack.ts';
 import { readStatus } from '../supabase/local/statusFile.ts';
@@ -35,6 +36,7 @@ async function target(): Promise<Target> {
     dataDir = mkdtempSync(join(tmpdir(), 'arbidesk-screenshots-'));
     stack = await startStack({ dataDir, apiPort: 0, dbPort: await freePort() });
     api = { apiUrl: stack.apiUrl, anonKey: stack.keys.anonKey };
+    await loadDemoData(stack.apiUrl, stack.keys.anonKey, dataDir);
     console.log(`No stack running: started one with the demo data at ${stack.apiUrl}`);
   } else {
     console.log(`Using the running stack at ${api.apiUrl}`);
@@ -58,6 +60,14 @@ async function snap(page: Page, file: string): Promise<void> {
   console.log(`docs/screenshots/${file}`);
 }
 
+/** The summary over 7 days: the demo data ends yesterday, so "today" would show zeros. */
+async function showWeek(page: Page): Promise<void> {
+  const summary = screen(page, 'summary');
+  await shows(summary.locator('[data-kpi="profit"]'), 30_000);
+  await summary.locator('ion-segment-button[data-period="week"]').click();
+  await shows(summary.locator('[data-ranking="top"] ion-item'), 30_000);
+}
+
 async function session(browser: Browser, options: AppContextOptions, shots: (page: Page) => Promise<void>): Promise<void> {
   const context = await newAppContext(browser, options);
   try {
@@ -78,6 +88,7 @@ async function main(): Promise<void> {
       await shows(screen(page, 'sign-in'));
       await snap(page, 'phone-sign-in.png');
       await signInThroughUi(page, buyer, appUrl, password);
+      await showWeek(page);
       await snap(page, 'phone-summary.png');
       await page.locator('ion-tab-button[tab="workspaces"]').click();
       await shows(screen(page, 'workspaces').locator('ion-item'));
@@ -88,10 +99,12 @@ async function main(): Promise<void> {
     });
     await session(browser, { device: 'phone', locale: 'ru-RU', colorScheme: 'dark' }, async (page) => {
       await signInThroughUi(page, buyer, appUrl, password);
+      await showWeek(page);
       await snap(page, 'phone-summary-dark.png');
     });
     await session(browser, { device: 'tablet', locale: 'ru-RU' }, async (page) => {
       await signInThroughUi(page, buyer, appUrl, password);
+      await showWeek(page);
       await snap(page, 'tablet-summary.png');
       await page.locator('ion-menu ion-item').nth(3).click();
       await shows(screen(page, 'settings'));

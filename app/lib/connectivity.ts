@@ -133,7 +133,8 @@ export function resilientFetch(
         await pause(delay, init?.signal);
         continue;
       }
-      connectivity.markReachable();
+      // A late answer to a request sent before the browser went offline proves nothing.
+      if (typeof navigator === 'undefined' || navigator.onLine !== false) connectivity.markReachable();
       if (delay === undefined || !retryableStatuses.has(response.status)) return response;
       await response.body?.cancel();
       await pause(delay, init?.signal);

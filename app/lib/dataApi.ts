@@ -1,6 +1,7 @@
 import type { AuthChangeEvent, PostgrestError, Session, SupabaseClient } from '@supabase/supabase-js';
 import { RequestError } from './errors.ts';
-import { array, integerDigits, nonEmptyText, nullable, object, oneOf, readAs, text, uuid } from './guards.ts';
+import { array, bool, decimal, integerDigits, nonEmptyText, nullable, object, oneOf, readAs, text, uuid } from './guards.ts';
+import type { DayRange } from './summary.ts';
 
 export const memberRoles = ['media_buyer', 'affiliate_manager', 'finance', 'admin', 'read_only'] as const;
 export type MemberRole = (typeof memberRoles)[number];
@@ -35,6 +36,39 @@ export interface Profile {
 
 export type ProfileChanges = Omit<Profile, 'userId' | 'updatedAt'>;
 
+/** Sums of a date range in the workspace's base currency (the metrics RPC). */
+export interface PeriodTotals {
+  spend: number;
+  revenue: number;
+  profit: number;
+  /** (revenue − spend) / spend as a fraction; null without spend. */
+  roi: number | null;
+  ftds: number;
+  /** Facts in other currencies, not in the sums yet. */
+  otherCurrencyRows: number;
+}
+
+export interface OfferProfit {
+  /** Null for facts without an offer. */
+  offerId: string | null;
+  profit: number;
+  roi: number | null;
+}
+
+export const loadStatuses = ['pending', 'running', 'done', 'duplicate', 'failed', 'cancelled', 'rolled_back'] as const;
+export type LoadStatus = (typeof loadStatuses)[number];
+
+/** One upload (row of `etl_loads`) as lists show it. */
+export interface LoadOutline {
+  id: string;
+  fileName: string;
+  status: LoadStatus;
+  rowsAccepted: number;
+  rowsRejected: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
 const readMembership = object({
   role: oneOf(memberRoles),
   workspace: object({ id: uuid, name: nonEmptyText, base_currency: text }),
@@ -50,6 +84,36 @@ const readProfile = object({
 });
 
 const readAcceptedMembership = object({ workspace_id: uuid, role: oneOf(memberRoles) });
+
+const readMetricsRow = object({
+  is_total: bool,
+  offer_id: nullable(text),
+  spend: decimal,
+  revenue: decimal,
+  profit: decimal,
+  roi: nullable(decimal),
+  ftds: decimal,
+  other_currency_rows: decimal,
+});
+
+const readLoad = object({
+  id: uuid,
+  file_name: text,
+  status: oneOf(loadStatuses),
+  rows_accepted: decimal,
+  rows_rejected: decimal,
+  started_at: text,
+  finished_at: nullable(text),
+});
+
+const loadColumns = 'id, file_name, status, rows_accepted, rows_rejected, started_at, finished_at';
+
+function toLoad(row: unknown): LoadOutline {
+  const l = readAs(readLoad, row, 'load');
+  return { id: l.id, fileName: l.file_name, status: l.status, rowsAccepted: l.rows_accepted, rowsRejected: l.rows_rejected, startedAt: l.started_at, finishedAt: l.finished_at };
+}
+
+let channelCount = 0;
 
 const profileColumns = 'user_id, display_name, locale, time_zone, telegram_id, updated_at';
 
@@ -148,6 +212,58 @@ export function createDataApi(client: SupabaseClient) {
       if (changes.timeZone !== undefined) row.time_zone = changes.timeZone;
       if (changes.telegramId !== undefined) row.telegram_id = changes.telegramId;
       return toProfile(dataOf(await client.from('profiles').update(row).eq('user_id', userId).select(profileColumns).single()));
+    },
+
+    /** The sums of a range (the metrics RPC's totals row), sent as GET so that it is retried. */
+    async periodTotals(workspaceId: string, range: DayRange): Promise<PeriodTotals> {
+      const rows = dataOf(await client.rpc('metrics', { workspace: workspaceId, date_from: range.from, date_to: range.to }, { get: true }).retry(false));
+      const total = readAs(array(readMetricsRow), rows, 'metrics').find((r) => r.is_total);
+      if (!total) return { spend: 0, revenue: 0, profit: 0, roi: null, ftds: 0, otherCurrencyRows: 0 };
+      return { spend: total.spend, revenue: total.revenue, profit: total.profit, roi: total.roi, ftds: total.ftds, otherCurrencyRows: total.other_currency_rows };
+    },
+
+    /** Profit per offer over a range. */
+    async offerProfits(workspaceId: string, range: DayRange): Promise<OfferProfit[]> {
+      const rows = dataOf(
+        await client.rpc('metrics', { workspace: workspaceId, date_from: range.from, date_to: range.to, group_by: ['offer'] }, { get: true }).retry(false),
+      );
+      return readAs(array(readMetricsRow), rows, 'metrics')
+        .filter((r) => !r.is_total)
+        .map((r) => ({ offerId: r.offer_id, profit: r.profit, roi: r.roi }));
+    },
+
+    /** The newest upload of the workspace, or null before the first one. */
+    async latestLoad(workspaceId: string): Promise<LoadOutline | null> {
+      const rows = dataOf(await client.from('etl_loads').select(loadColumns).eq('workspace_id', workspaceId).order('seq', { ascending: false }).limit(1).retry(false));
+      const [row] = readAs(array(readLoad), rows, 'loads');
+      return row ? toLoad(row) : null;
+    },
+
+    /** Whether any upload of the workspace has brought data (a load that finished as done). */
+    async hasLoadedData(workspaceId: string): Promise<boolean> {
+      const rows = dataOf(await client.from('etl_loads').select('id').eq('workspace_id', workspaceId).eq('status', 'done').limit(1).retry(false));
+      return readAs(array(object({ id: uuid })), rows, 'loads').length > 0;
+    },
+
+    /**
+     * Calls `onChange` with the new status whenever a load of the workspace changes (realtime
+     * postgres_changes; RLS decides who hears it). A change whose row cannot be read is
+     * passed on as null: something changed. Returns the unsubscribe.
+     */
+    watchLoads(workspaceId: string, onChange: (status: LoadStatus | null) => void): () => void {
+      channelCount += 1;
+      const channel = client
+        .channel(`etl-loads-${workspaceId}-${channelCount}`)
+        .on('postgres_changes', { event: '*', schema: 'public', table: 'etl_loads', filter: `workspace_id=eq.${workspaceId}` }, (change) => {
+          const row = nullable(object({ status: oneOf(loadStatuses) }));
+          try {
+            onChange(readAs(row, change.new, 'etl_loads change')?.status ?? null);
+          } catch {
+            onChange(null);
+          }
+        })
+        .subscribe();
+      return () => void client.removeChannel(channel);
     },
   };
 }

@@ -9,3 +9,16 @@ export function formatDay(isoDate: string, language: Locale): string {
   const day = parseISO(isoDate);
   return isValid(day) ? format(day, 'PPP', { locale: dateLocales[language] }) : isoDate;
 }
+
+/** A moment as a short day and time in `timeZone`: "26 нояб., 14:05" / "Nov 26, 2:05 PM". */
+export function formatMoment(isoMoment: string, language: Locale, timeZone: string): string {
+  const moment = new Date(isoMoment);
+  if (Number.isNaN(moment.getTime())) return isoMoment;
+  return new Intl.DateTimeFormat(language, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(moment);
+}
+
+/** The time of day of a moment, HH:MM, in the device's time zone (for "as of 14:05"). */
+export function formatClock(isoMoment: string, language: Locale): string {
+  const moment = new Date(isoMoment);
+  return Number.isNaN(moment.getTime()) ? isoMoment : new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(moment);
+}

@@ -30,6 +30,14 @@ export const integerDigits: Reader<string> = (value, path) => {
   return fail(path, 'an integer');
 };
 
+export const bool: Reader<boolean> = (value, path) => (typeof value === 'boolean' ? value : fail(path, 'true or false'));
+
+/** A PostgreSQL numeric as a JS number (PostgREST sends a number, some proxies a numeric string). */
+export const decimal: Reader<number> = (value, path) => {
+  const parsed = typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  return typeof parsed === 'number' && Number.isFinite(parsed) ? parsed : fail(path, 'a number');
+};
+
 export function oneOf<const T extends string>(values: readonly T[]): Reader<T> {
   return (value, path) => (values.includes(value as T) ? (value as T) : fail(path, `one of ${values.join(', ')}`));
 }

@@ -1,36 +1,179 @@
-import { IonContent, IonPage, IonSpinner } from '@ionic/react';
+import { IonContent, IonIcon, IonNote, IonPage, IonRefresher, IonRefresherContent, IonSpinner, type RefresherEventDetail } from '@ionic/react';
+import { cloudOfflineOutline, informationCircleOutline } from 'ionicons/icons';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { KpiCard } from '../components/KpiCard.tsx';
+import { LatestLoad } from '../components/LatestLoad.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
 import { NoDataYet } from '../components/NoDataYet.tsx';
+import { OfferRanking, type RankedOffer } from '../components/OfferRanking.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { PeriodSwitch } from '../components/PeriodSwitch.tsx';
+import { SummarySkeleton } from '../components/SummarySkeleton.tsx';
+import type { Locale, OfferProfit, PeriodTotals } from '../lib/dataApi.ts';
+import { formatClock, formatMoment } from '../lib/dates.ts';
+import { formatCount, formatMoney, formatPercent, formatSignedPercent, formatSignedPoints } from '../lib/numbers.ts';
+import { changeTone, chosenTimeZone, pointsChange, relativeChange } from '../lib/summary.ts';
+import type { SummarySnapshot } from '../lib/summaryCache.ts';
+import { selectReachable, useConnection } from '../stores/connection.ts';
+import { selectLanguage, usePreferences } from '../stores/preferences.ts';
+import { selectProfile, selectProfileStatus, useProfile } from '../stores/profile.ts';
 import { selectUser, useSession } from '../stores/session.ts';
+import { selectPeriod, selectSnapshotFor, selectSummaryOffline, selectSummaryStatus, useSummary } from '../stores/summary.ts';
 import { selectCurrentWorkspace, selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
 
+type Metric = 'spend' | 'revenue' | 'profit' | 'roi' | 'ftds';
+const metrics: Metric[] = ['spend', 'revenue', 'profit', 'roi', 'ftds'];
+
+/** A KPI's value and change, formatted for a card. */
+function figure(metric: Metric, current: PeriodTotals, previous: PeriodTotals, currency: string, language: Locale) {
+  if (metric === 'roi') {
+    const change = pointsChange(current.roi, previous.roi);
+    return { value: current.roi === null ? '—' : formatPercent(current.roi, language), change, changeText: change === null ? null : formatSignedPoints(change, language) };
+  }
+  const change = relativeChange(current[metric], previous[metric]);
+  const value = metric === 'ftds' ? formatCount(current.ftds, language) : formatMoney(current[metric], currency, language);
+  return { value, change, changeText: change === null ? null : formatSignedPercent(change, language) };
+}
+
+function ranked(offers: OfferProfit[], currency: string, language: Locale): RankedOffer[] {
+  return offers.map((o) => ({
+    offerId: o.offerId,
+    profit: formatMoney(o.profit, currency, language),
+    roi: o.roi === null ? null : formatPercent(o.roi, language),
+    tone: o.profit > 0 ? 'good' : o.profit < 0 ? 'bad' : 'neutral',
+  }));
+}
+
+interface FiguresProps {
+  snapshot: SummarySnapshot;
+  currency: string;
+  language: Locale;
+  timeZone: string;
+}
+
+/** The figures of a loaded summary. */
+function SummaryFigures({ snapshot, currency, language, timeZone }: FiguresProps) {
+  const { t } = useTranslation();
+  const { current, previous, latestLoad } = snapshot;
+  return (
+    <>
+      <div className="kpi-grid">
+        {metrics.map((metric) => {
+          const { value, change, changeText } = figure(metric, current, previous, currency, language);
+          return (
+            <KpiCard
+              key={metric}
+              metric={metric}
+              label={t(`summary.kpi.${metric}`)}
+              value={value}
+              change={changeText === null ? null : metric === 'roi' ? t('summary.points', { value: changeText }) : changeText}
+              direction={change === null || change === 0 ? 'flat' : change > 0 ? 'up' : 'down'}
+              tone={changeTone(metric, change)}
+              changeHint={t(`summary.vsPrevious.${snapshot.period}`)}
+            />
+          );
+        })}
+      </div>
+      {current.otherCurrencyRows > 0 && (
+        <p className="summary-note" data-note="other-currencies">
+          <IonIcon icon={informationCircleOutline} aria-hidden="true" />
+          {t('summary.otherCurrencies', { count: formatCount(current.otherCurrencyRows, language), currency })}
+        </p>
+      )}
+      <div className="summary-columns">
+        <OfferRanking kind="top" title={t('summary.topOffers')} offers={ranked(snapshot.top, currency, language)} />
+        <OfferRanking kind="bottom" title={t('summary.bottomOffers')} offers={ranked(snapshot.bottom, currency, language)} />
+      </div>
+      <LatestLoad
+        load={latestLoad}
+        accepted={formatCount(latestLoad?.rowsAccepted ?? 0, language)}
+        rejected={formatCount(latestLoad?.rowsRejected ?? 0, language)}
+        when={latestLoad ? formatMoment(latestLoad.finishedAt ?? latestLoad.startedAt, language, timeZone) : ''}
+      />
+    </>
+  );
+}
+
 /**
- * The KPI summary of the chosen workspace. Until the ETL lands there is nothing to sum, so
- * it says when numbers will appear instead of showing made-up ones.
+ * The phone's home screen: the chosen workspace's spend, revenue, profit, ROI and FTDs for
+ * today, yesterday or 7 days against the period before, the best and worst offers and the
+ * latest upload. It reloads by itself when an upload is applied or rolled back.
  */
 export default function SummaryPage() {
   const { t } = useTranslation();
   const user = useSession(selectUser);
   const workspace = useWorkspace(selectCurrentWorkspace);
-  const status = useWorkspace(selectWorkspaceStatus);
+  const workspaceStatus = useWorkspace(selectWorkspaceStatus);
+  const profile = useProfile(selectProfile);
+  const profileStatus = useProfile(selectProfileStatus);
+  const language = usePreferences(selectLanguage);
+  const reachable = useConnection(selectReachable);
+  const period = useSummary(selectPeriod);
+  const snapshot = useSummary(selectSnapshotFor(workspace?.workspaceId));
+  const status = useSummary(selectSummaryStatus);
+  const offline = useSummary(selectSummaryOffline);
+  const workspaceId = workspace?.workspaceId;
+  const profileSettled = profileStatus === 'ready' || profileStatus === 'failed';
+  const timeZone = chosenTimeZone(profile?.timeZone);
+
+  useEffect(() => {
+    if (workspaceId && profileSettled) void useSummary.getState().load({ workspaceId, timeZone });
+  }, [workspaceId, timeZone, profileSettled]);
+
+  useEffect(() => (workspaceId ? useSummary.getState().followLoads(workspaceId) : undefined), [workspaceId]);
+
+  useEffect(() => {
+    const { status: now, offline: kept } = useSummary.getState();
+    if (reachable && (now === 'failed' || kept)) void useSummary.getState().reload();
+  }, [reachable]);
+
+  const refresh = async (event: CustomEvent<RefresherEventDetail>) => {
+    await useSummary.getState().reload();
+    event.detail.complete();
+  };
+
+  const body = () => {
+    if (workspaceStatus === 'failed' && user) return <LoadProblem onRetry={() => void useWorkspace.getState().load(user.id)} />;
+    if (workspaceStatus !== 'ready')
+      return (
+        <div className="centered">
+          <IonSpinner aria-label={t('common.wait')} />
+        </div>
+      );
+    if (!workspace) return <NoDataYet workspace={workspace} />;
+    if (snapshot && !snapshot.hasData) return <NoDataYet workspace={workspace} />;
+    const periodSwitch = <PeriodSwitch period={period} onChange={(p) => useSummary.getState().choosePeriod(p)} />;
+    if (!snapshot)
+      return (
+        <>
+          {periodSwitch}
+          {status === 'failed' ? <LoadProblem onRetry={() => void useSummary.getState().reload()} /> : <SummarySkeleton />}
+        </>
+      );
+    return (
+      <>
+        {periodSwitch}
+        {offline && (
+          <p className="summary-note offline-note" data-note="offline">
+            <IonIcon icon={cloudOfflineOutline} aria-hidden="true" />
+            {t('summary.offlineAsOf', { time: formatClock(snapshot.fetchedAt, language) })}
+          </p>
+        )}
+        <SummaryFigures snapshot={snapshot} currency={workspace.baseCurrency} language={language} timeZone={timeZone} />
+        <IonNote className="summary-footnote">{t('summary.utcDays')}</IonNote>
+      </>
+    );
+  };
 
   return (
     <IonPage data-page="summary">
       <PageHeader title={t('summary.title')} subtitle={workspace ? `${workspace.workspaceName} · ${t(`roles.${workspace.role}`)}` : undefined} />
       <IonContent>
-        <div className="page-body">
-          {status === 'failed' && user ? (
-            <LoadProblem onRetry={() => void useWorkspace.getState().load(user.id)} />
-          ) : status === 'ready' ? (
-            <NoDataYet workspace={workspace} />
-          ) : (
-            <div className="centered">
-              <IonSpinner aria-label={t('common.wait')} />
-            </div>
-          )}
-        </div>
+        <IonRefresher slot="fixed" onIonRefresh={(e) => void refresh(e)} disabled={!snapshot}>
+          <IonRefresherContent />
+        </IonRefresher>
+        <div className="page-body">{body()}</div>
       </IonContent>
     </IonPage>
   );

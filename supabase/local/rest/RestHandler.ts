@@ -28,11 +28,16 @@ interface Negotiated {
   stripNulls: boolean;
 }
 
-/** One row a read statement returns. */
+/** The one row a read statement returns; the body stays the bytes PostgreSQL sent. */
 interface ReadRow {
-  body: string | null;
+  body: Buffer | string | null;
   page_count: number;
   total?: string | number | null;
+}
+
+/** Raw columns (body, page_count[, total]) as ReadRow: the body is never decoded and re-encoded. */
+function toReadRow(raw: (Buffer | null)[] | undefined): ReadRow {
+  return { body: raw?.[0] ?? null, page_count: Number(raw?.[1]?.toString() ?? 0), total: raw?.[2]?.toString() ?? null };
 }
 
 export interface RestOptions {
@@ -215,8 +220,7 @@ export class RestHandler {
     }
     const exact = prefs.count === 'exact' || (prefs.count === 'estimated' && (planned ?? 0) <= this.options.maxRows);
     const statement = readSql(ctx, { ...options, count: exact });
-    const rows = await this.transact<ReadRow>(req, identity, true, statement.sql, ctx.params.values);
-    const row = rows[0] ?? { body: '[]', page_count: 0 };
+    const row = await this.readStatement(req, identity, true, statement.sql, ctx.params.values);
     const total = exact ? Number(row.total ?? 0) : planned;
     if (total !== undefined && offset > 0 && offset >= total && total > 0) {
       throw new PostgrestError(416, 'PGRST103', 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`, null, { 'content-range': `*/${total}` });
@@ -239,11 +243,12 @@ export class RestHandler {
       if (row.page_count !== 1) {
         throw new PostgrestError(406, 'PGRST116', 'JSON object requested, multiple (or no) rows returned', `The result contains ${row.page_count} rows`);
       }
-      send(res, status, head ? null : body.slice(1, -1).trim(), { ...headers, 'content-type': 'application/vnd.pgrst.object+json; charset=utf-8' });
+      // json_agg's array of one: its object is the bytes between the brackets.
+      send(res, status, head ? null : typeof body === 'string' ? body.slice(1, -1) : body.subarray(1, -1), { ...headers, 'content-type': 'application/vnd.pgrst.object+json; charset=utf-8' });
       return;
     }
     if (negotiated.media === 'csv') {
-      send(res, status, head ? null : toCsv(JSON.parse(body) as Record<string, unknown>[]), { ...headers, 'content-type': 'text/csv; charset=utf-8' });
+      send(res, status, head ? null : toCsv(JSON.parse(body.toString()) as Record<string, unknown>[]), { ...headers, 'content-type': 'text/csv; charset=utf-8' });
       return;
     }
     send(res, status, head ? null : body, { ...headers, 'content-type': 'application/json; charset=utf-8' });
@@ -310,8 +315,8 @@ export class RestHandler {
     const ctx: ReadContext = { schema: snapshot, params, levels: withoutRootFilters(query.levels), aliasCount: 0 };
     const read = readSql(ctx, { from: `"pgrst_source" as ${quoteIdent(alias)}`, alias, relation, select: query.select, count: false, stripNulls: negotiated.stripNulls });
     const full = `with "pgrst_source" as (${statement} returning ${quoteIdent(alias)}.*) ${read.sql}`;
-    const rows = await this.transact<ReadRow>(req, identity, false, full, params.values, (_count, result) => this.checkAffected(result[0]?.page_count ?? 0, prefs, negotiated));
-    this.respondMutation(res, status, rows[0] ?? { body: '[]', page_count: 0 }, prefs, applied, negotiated);
+    const row = await this.readStatement(req, identity, false, full, params.values, (result) => this.checkAffected(result.page_count, prefs, negotiated));
+    this.respondMutation(res, status, row, prefs, applied, negotiated);
   }
 
   private respondMutation(res: ServerResponse, status: number, row: ReadRow, prefs: Preferences, applied: string[], negotiated: Negotiated): void {
@@ -404,8 +409,7 @@ export class RestHandler {
         count: prefs.count === 'exact',
         stripNulls: negotiated.stripNulls,
       });
-      const rows = await this.transact<ReadRow>(req, identity, read, statement.sql, params.values);
-      const row = rows[0] ?? { body: '[]', page_count: 0 };
+      const row = await this.readStatement(req, identity, read, statement.sql, params.values);
       const total = prefs.count === 'exact' ? Number(row.total ?? 0) : undefined;
       headers['content-range'] = contentRange(root.offset ?? 0, row.page_count, total);
       const media = routine.returnsSet ? negotiated : { ...negotiated, media: negotiated.media === 'csv' ? 'csv' as const : 'object' as const };
@@ -419,9 +423,14 @@ export class RestHandler {
     const statement = routine.returnsSet
       ? `select coalesce(json_agg("pgrst_s"), '[]')::text as "body", count(*)::int as "page_count" from ${lateral}${call.call} as "pgrst_s"`
       : `select to_json(${call.call})::text as "body", 1 as "page_count"${call.argsFrom ? ` from ${call.argsFrom}` : ''}`;
-    const rows = await this.transact<ReadRow>(req, identity, read, statement, params.values);
-    const body = rows[0]?.body ?? 'null';
+    const body = (await this.readStatement(req, identity, read, statement, params.values)).body ?? 'null';
     send(res, 200, method === 'HEAD' ? null : body, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+  }
+
+  /** A read statement (readSql's shape) in its own transaction, its body kept as bytes. */
+  private async readStatement(req: IncomingMessage, identity: Identity, readOnly: boolean, statement: string, values: (string | null)[], check?: (row: ReadRow) => void): Promise<ReadRow> {
+    const rows = await this.transact<(Buffer | null)[]>(req, identity, readOnly, statement, values, check ? (_count, raw) => check(toReadRow(raw[0])) : undefined, true);
+    return toReadRow(rows[0]);
   }
 
   /**
@@ -436,6 +445,7 @@ export class RestHandler {
     statement: string,
     values: (string | null)[],
     check?: (count: number, rows: T[]) => void,
+    raw = false,
   ): Promise<T[] & { count: number }> {
     const conn: ReservedSql = await this.sql.reserve();
     try {
@@ -452,7 +462,8 @@ export class RestHandler {
       // describe round trip each and PostgreSQL a fresh plan; limits and offsets are parameters
       // so the statement texts, and so the per-connection statement cache, stay few.
       const set = conn.unsafe(settingsSql, settings, { prepare: true });
-      const main = conn.unsafe(statement, values, { prepare: true });
+      const prepared = conn.unsafe(statement, values, { prepare: true });
+      const main = raw ? prepared.raw() : prepared;
       begin.execute();
       set.execute();
       main.execute();
