@@ -9,7 +9,7 @@ import { UpdateToast } from './components/UpdateToast.tsx';
 import { retryConnection } from './lib/backend.ts';
 import { applyLanguage } from './lib/i18n.ts';
 import { applyTheme } from './lib/theme.ts';
-import { destinations } from './navigation.ts';
+import { destinationsFor } from './navigation.ts';
 import InvitePage from './pages/InvitePage.tsx';
 import MainTabs from './pages/MainTabs.tsx';
 import RecoverPage from './pages/RecoverPage.tsx';
@@ -41,7 +41,7 @@ function Shell() {
       <SideMenu
         contentId="main"
         disabled={!user}
-        destinations={destinations}
+        destinations={destinationsFor(workspace?.role)}
         currentPath={location.pathname}
         workspace={workspace}
         personName={profile?.displayName || user?.email || ''}

@@ -1,4 +1,6 @@
-import { businessOutline, personCircleOutline, settingsOutline, statsChartOutline } from 'ionicons/icons';
+import { businessOutline, cloudUploadOutline, gridOutline, layersOutline, personCircleOutline, settingsOutline, statsChartOutline } from 'ionicons/icons';
+import type { MemberRole } from './lib/dataApi.ts';
+import { uploaderRoles } from './lib/uploads.ts';
 
 /** A top-level screen of the signed-in app: a tab on the phone, a menu entry on wider screens. */
 export interface Destination {
@@ -6,11 +8,26 @@ export interface Destination {
   path: string;
   labelKey: string;
   icon: string;
+  /** Only these roles see it; everyone when absent. */
+  roles?: readonly MemberRole[];
+  /**
+   * Left out of the phone's tab bar, which holds five at 390 px: reached from another screen
+   * there (upload from Loads, workspaces from Settings), from the menu on wider screens.
+   */
+  menuOnly?: boolean;
 }
 
 export const destinations: Destination[] = [
   { tab: 'summary', path: '/app/summary', labelKey: 'nav.summary', icon: statsChartOutline },
-  { tab: 'workspaces', path: '/app/workspaces', labelKey: 'nav.workspaces', icon: businessOutline },
+  { tab: 'analytics', path: '/app/analytics', labelKey: 'analytics.nav', icon: gridOutline },
+  { tab: 'upload', path: '/app/upload', labelKey: 'upload.nav', icon: cloudUploadOutline, roles: uploaderRoles, menuOnly: true },
+  { tab: 'loads', path: '/app/loads', labelKey: 'loads.nav', icon: layersOutline },
+  { tab: 'workspaces', path: '/app/workspaces', labelKey: 'nav.workspaces', icon: businessOutline, menuOnly: true },
   { tab: 'profile', path: '/app/profile', labelKey: 'nav.profile', icon: personCircleOutline },
   { tab: 'settings', path: '/app/settings', labelKey: 'nav.settings', icon: settingsOutline },
 ];
+
+/** The destinations a role sees (none of the role-bound ones before the workspace is known). */
+export function destinationsFor(role: MemberRole | undefined): Destination[] {
+  return destinations.filter((d) => !d.roles || (role !== undefined && d.roles.includes(role)));
+}

@@ -11,7 +11,7 @@ interface LatestLoadProps {
   when: string;
 }
 
-const statusColours: Record<LoadStatus, string> = {
+export const statusColours: Record<LoadStatus, string> = {
   pending: 'medium',
   running: 'primary',
   done: 'success',

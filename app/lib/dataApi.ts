@@ -1,7 +1,11 @@
 import type { AuthChangeEvent, PostgrestError, Session, SupabaseClient } from '@supabase/supabase-js';
 import { RequestError } from './errors.ts';
 import { array, bool, decimal, integerDigits, nonEmptyText, nullable, object, oneOf, readAs, text, uuid } from './guards.ts';
+import { readAnalyticsTable, type AnalyticsTable } from './analytics.ts';
 import type { DayRange } from './summary.ts';
+import { loadRecordColumns, toLoadRecord, toLoadRowError, type LoadRecord, type LoadRowError, type UploadChoice } from './uploads.ts';
+import { parseSavedMapping, type SavedMapping, type SourceName } from '../../functions/_shared/etl/index.ts';
+import { FunctionsFetchError, FunctionsHttpError } from '@supabase/supabase-js';
 
 export const memberRoles = ['media_buyer', 'affiliate_manager', 'finance', 'admin', 'read_only'] as const;
 export type MemberRole = (typeof memberRoles)[number];
@@ -232,6 +236,17 @@ export function createDataApi(client: SupabaseClient) {
         .map((r) => ({ offerId: r.offer_id, profit: r.profit, roi: r.roi }));
     },
 
+    /**
+     * The metrics table of a range, grouped and filtered (the Analytics screen). Unfiltered it
+     * goes as GET, so that it is retried; a GET's arguments arrive as text, which would reach
+     * the jsonb `filters` as a JSON string, so a filtered table is asked with POST.
+     */
+    async analyticsTable(workspaceId: string, range: DayRange, groupBy: string[], filters: Record<string, string[]>): Promise<AnalyticsTable> {
+      const filtered = Object.keys(filters).length > 0;
+      const args = { workspace: workspaceId, date_from: range.from, date_to: range.to, group_by: groupBy, ...(filtered ? { filters } : {}) };
+      return readAs(readAnalyticsTable, dataOf(await client.rpc('metrics', args, { get: !filtered }).retry(false)), 'metrics');
+    },
+
     /** The newest upload of the workspace, or null before the first one. */
     async latestLoad(workspaceId: string): Promise<LoadOutline | null> {
       const rows = dataOf(await client.from('etl_loads').select(loadColumns).eq('workspace_id', workspaceId).order('seq', { ascending: false }).limit(1).retry(false));
@@ -258,6 +273,90 @@ export function createDataApi(client: SupabaseClient) {
           const row = nullable(object({ status: oneOf(loadStatuses) }));
           try {
             onChange(readAs(row, change.new, 'etl_loads change')?.status ?? null);
+          } catch {
+            onChange(null);
+          }
+        })
+        .subscribe();
+      return () => void client.removeChannel(channel);
+    },
+
+    /** The workspace's uploads, newest first. */
+    async listLoads(workspaceId: string, limit = 50): Promise<LoadRecord[]> {
+      const rows = dataOf(await client.from('etl_loads').select(loadRecordColumns).eq('workspace_id', workspaceId).order('seq', { ascending: false }).limit(limit).retry(false));
+      return readAs(array((row) => row), rows, 'loads').map(toLoadRecord);
+    },
+
+    async loadRecord(loadId: string): Promise<LoadRecord> {
+      return toLoadRecord(dataOf(await client.from('etl_loads').select(loadRecordColumns).eq('id', loadId).single().retry(false)));
+    },
+
+    /** Display names of people (teammates' profiles are readable), by user id. */
+    async displayNames(userIds: string[]): Promise<Record<string, string>> {
+      if (userIds.length === 0) return {};
+      const rows = dataOf(await client.from('profiles').select('user_id, display_name').in('user_id', userIds).retry(false));
+      return Object.fromEntries(readAs(array(object({ user_id: uuid, display_name: text })), rows, 'profiles').map((p) => [p.user_id, p.display_name]));
+    },
+
+    /** One page of a load's rejected rows, in file order, and how many there are in all. */
+    async loadErrors(loadId: string, offset: number, limit: number): Promise<{ errors: LoadRowError[]; total: number }> {
+      const result = await client
+        .from('etl_load_errors')
+        .select('line, column_name, value, reason', { count: 'exact' })
+        .eq('load_id', loadId)
+        .order('line')
+        .order('id')
+        .range(offset, offset + limit - 1)
+        .retry(false);
+      const rows = dataOf(result);
+      return { errors: readAs(array((row) => row), rows, 'rejected rows').map(toLoadRowError), total: result.count ?? 0 };
+    },
+
+    rollbackLoad: async (loadId: string): Promise<LoadRecord> => toLoadRecord(dataOf(await client.rpc('rollback_load', { load_id: loadId }))),
+    reapplyLoad: async (loadId: string): Promise<LoadRecord> => toLoadRecord(dataOf(await client.rpc('reapply_load', { load_id: loadId }))),
+    cancelLoad: async (loadId: string): Promise<LoadRecord> => toLoadRecord(dataOf(await client.rpc('cancel_load', { load_id: loadId }))),
+
+    /** The column mapping the workspace saved for a source, or null. */
+    async savedMapping(workspaceId: string, source: SourceName): Promise<SavedMapping | null> {
+      const row = dataOf(await client.from('column_mappings').select('mapping').eq('workspace_id', workspaceId).eq('source', source).maybeSingle().retry(false));
+      return row ? parseSavedMapping(readAs(object({ mapping: (value) => value }), row, 'column mapping').mapping) : null;
+    },
+
+    async saveMapping(workspaceId: string, source: SourceName, mapping: SavedMapping): Promise<void> {
+      dataOf(await client.from('column_mappings').upsert({ workspace_id: workspaceId, source, mapping }, { onConflict: 'workspace_id,source' }));
+    },
+
+    /**
+     * Sends a file to the ETL function and waits for the load to end. A load that ran and
+     * failed (422) is an outcome, not an error; refusals (403, 400) throw a RequestError.
+     */
+    async uploadFile(workspaceId: string, file: File, choice: UploadChoice, signal?: AbortSignal): Promise<LoadRecord> {
+      const params = new URLSearchParams({ workspace_id: workspaceId, file_name: file.name, source: choice.source, mapping: JSON.stringify(choice.mapping) });
+      const { data, error } = await client.functions.invoke(`etl?${params}`, { body: file, headers: { 'content-type': 'text/csv' }, ...(signal ? { signal } : {}) });
+      let answer: unknown = data;
+      if (error instanceof FunctionsHttpError) {
+        const response = error.context as Response;
+        answer = await response.json().catch(() => null);
+        if (response.status !== 422) {
+          const problem = readAs(object({ code: text, message: text }), answer ?? { code: '', message: response.statusText }, 'etl error');
+          throw new RequestError(response.status, problem.code, problem.message);
+        }
+      } else if (error instanceof FunctionsFetchError) {
+        throw new RequestError(0, '', error.message);
+      } else if (error) {
+        throw error;
+      }
+      return toLoadRecord(readAs(object({ load: (value) => value }), answer, 'etl answer').load);
+    },
+
+    /** Calls `onChange` with every changed upload row of the workspace (null when a change cannot be read). Returns the unsubscribe. */
+    watchLoadRecords(workspaceId: string, onChange: (load: LoadRecord | null) => void): () => void {
+      channelCount += 1;
+      const channel = client
+        .channel(`etl-load-rows-${workspaceId}-${channelCount}`)
+        .on('postgres_changes', { event: '*', schema: 'public', table: 'etl_loads', filter: `workspace_id=eq.${workspaceId}` }, (change) => {
+          try {
+            onChange(toLoadRecord(change.new));
           } catch {
             onChange(null);
           }

@@ -2,11 +2,16 @@ import { IonIcon, IonLabel, IonRouterOutlet, IonTabBar, IonTabButton, IonTabs, u
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route } from 'react-router-dom';
-import { destinations } from '../navigation.ts';
+import { destinationsFor } from '../navigation.ts';
 import { selectStatus, useSession } from '../stores/session.ts';
+import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
+import LoadPage from './LoadPage.tsx';
+import LoadsPage from './LoadsPage.tsx';
+import AnalyticsPage from './AnalyticsPage.tsx';
 import ProfilePage from './ProfilePage.tsx';
 import SettingsPage from './SettingsPage.tsx';
 import SummaryPage from './SummaryPage.tsx';
+import UploadPage from './UploadPage.tsx';
 import WorkspacesPage from './WorkspacesPage.tsx';
 
 /**
@@ -17,6 +22,7 @@ export default function MainTabs() {
   const { t } = useTranslation();
   const router = useIonRouter();
   const status = useSession(selectStatus);
+  const role = useWorkspace(selectCurrentWorkspace)?.role;
 
   useEffect(() => {
     if (status === 'signedOut') router.push('/sign-in', 'root', 'replace');
@@ -26,13 +32,17 @@ export default function MainTabs() {
     <IonTabs>
       <IonRouterOutlet>
         <Route path="/app/summary" element={<SummaryPage />} />
+        <Route path="/app/analytics" element={<AnalyticsPage />} />
+        <Route path="/app/upload" element={<UploadPage />} />
+        <Route path="/app/loads" element={<LoadsPage />} />
+        <Route path="/app/loads/:loadId" element={<LoadPage />} />
         <Route path="/app/workspaces" element={<WorkspacesPage />} />
         <Route path="/app/profile" element={<ProfilePage />} />
         <Route path="/app/settings" element={<SettingsPage />} />
         <Route path="/app" element={<Navigate to="/app/summary" replace />} />
       </IonRouterOutlet>
       <IonTabBar slot="bottom" className="app-tab-bar">
-        {destinations.map((d) => (
+        {destinationsFor(role).filter((d) => !d.menuOnly).map((d) => (
           <IonTabButton key={d.tab} tab={d.tab} href={d.path}>
             <IonIcon icon={d.icon} aria-hidden="true" />
             <IonLabel>{t(d.labelKey)}</IonLabel>

@@ -1,4 +1,5 @@
-import { IonContent, IonLabel, IonList, IonListHeader, IonNote, IonPage, IonSegment, IonSegmentButton } from '@ionic/react';
+import { IonContent, IonIcon, IonItem, IonLabel, IonList, IonListHeader, IonNote, IonPage, IonSegment, IonSegmentButton } from '@ionic/react';
+import { businessOutline } from 'ionicons/icons';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -28,6 +29,12 @@ export default function SettingsPage() {
       <PageHeader title={t('settings.title')} />
       <IonContent>
         <div className="page-body">
+          <IonList inset>
+            <IonItem routerLink="/app/workspaces" detail data-link="workspaces">
+              <IonIcon slot="start" icon={businessOutline} aria-hidden="true" />
+              <IonLabel>{t('nav.workspaces')}</IonLabel>
+            </IonItem>
+          </IonList>
           <IonList inset>
             <IonListHeader>
               <IonLabel>{t('settings.theme')}</IonLabel>

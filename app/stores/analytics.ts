@@ -1,0 +1,163 @@
+import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import { defaultSelection, resolveRange, rpcFilters, type AnalyticsRow, type AnalyticsSelection, type AnalyticsTable, type FilterDimension } from '../lib/analytics.ts';
+import { mergePresets, readSelection, type FilterPreset } from '../lib/analyticsPresets.ts';
+import { api } from '../lib/backend.ts';
+import { todayIn, type DayRange } from '../lib/summary.ts';
+import { reportError } from './notices.ts';
+
+interface AnalyticsTarget {
+  workspaceId: string;
+  timeZone: string;
+}
+
+/** What a loaded table answers: the request it answers, so a stale one is never shown for a new selection. */
+interface Loaded<T> {
+  query: string;
+  range: DayRange;
+  data: T;
+}
+
+interface AnalyticsState {
+  selection: AnalyticsSelection;
+  target: AnalyticsTarget | null;
+  table: Loaded<AnalyticsTable> | null;
+  status: 'idle' | 'loading' | 'ready' | 'failed';
+  /** Values to filter by, per dimension, over the chosen range. */
+  filterValues: { query: string; values: Partial<Record<FilterDimension, string[]>> };
+  /** The chosen metrics per day (the chart). */
+  chart: Loaded<AnalyticsRow[]> | null;
+  setTarget(target: AnalyticsTarget): Promise<void>;
+  /** Changes the selection; a new range, grouping or filter loads the table again. */
+  choose(changes: Partial<AnalyticsSelection>): Promise<void>;
+  reload(): Promise<void>;
+  loadFilterValues(dimension: FilterDimension): Promise<void>;
+  loadChart(): Promise<void>;
+}
+
+/** The days the selection covers for a target, today being the person's. */
+export function selectedRange(s: Pick<AnalyticsState, 'selection' | 'target'>): DayRange {
+  return resolveRange(s.selection.range, todayIn(s.target?.timeZone ?? 'UTC'));
+}
+
+/** Identity of the data a selection needs (columns and sort are only presentation). */
+function queryOf(s: Pick<AnalyticsState, 'selection' | 'target'>, extra = ''): string {
+  const { groupBy, filters } = s.selection;
+  return JSON.stringify([s.target?.workspaceId, selectedRange(s), groupBy, rpcFilters(filters), extra]);
+}
+
+/** The Analytics screen: the selection, its table and chart, and the values its filters offer. */
+export const useAnalytics = create<AnalyticsState>()((set, get) => ({
+  selection: defaultSelection,
+  target: null,
+  table: null,
+  status: 'idle',
+  filterValues: { query: '', values: {} },
+  chart: null,
+  setTarget: async (target) => {
+    const current = get().target;
+    if (current?.workspaceId === target.workspaceId && current.timeZone === target.timeZone && get().status !== 'failed') return;
+    set({ target });
+    await get().reload();
+  },
+  choose: async (changes) => {
+    const before = queryOf(get());
+    set({ selection: { ...get().selection, ...changes } });
+    if (queryOf(get()) !== before) await get().reload();
+  },
+  reload: async () => {
+    const state = get();
+    if (!state.target) return;
+    const query = queryOf(state);
+    const range = selectedRange(state);
+    set({ status: 'loading' });
+    try {
+      const data = await api().analyticsTable(state.target.workspaceId, range, state.selection.groupBy, rpcFilters(state.selection.filters));
+      if (queryOf(get()) !== query) return;
+      set({ table: { query, range, data }, status: 'ready' });
+    } catch (error) {
+      if (queryOf(get()) !== query) return;
+      reportError(error);
+      set({ status: 'failed' });
+    }
+  },
+  loadFilterValues: async (dimension) => {
+    const state = get();
+    if (!state.target) return;
+    // The values over the range, whatever else is filtered, so a chosen value never disappears from its own list.
+    const query = JSON.stringify([state.target.workspaceId, selectedRange(state)]);
+    const known = state.filterValues.query === query ? state.filterValues.values : {};
+    if (known[dimension]) return;
+    try {
+      const { rows } = await api().analyticsTable(state.target.workspaceId, selectedRange(state), [dimension], {});
+      const values = rows.map((r) => r.dims[dimension]).filter((v): v is string => typeof v === 'string').sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+      const now = get().filterValues;
+      set({ filterValues: { query, values: { ...(now.query === query ? now.values : {}), [dimension]: values } } });
+    } catch (error) {
+      reportError(error);
+    }
+  },
+  loadChart: async () => {
+    const state = get();
+    if (!state.target) return;
+    const query = queryOf(state, 'chart');
+    if (state.chart?.query === query) return;
+    const range = selectedRange(state);
+    try {
+      const { rows } = await api().analyticsTable(state.target.workspaceId, range, ['date'], rpcFilters(state.selection.filters));
+      if (queryOf(get(), 'chart') === query) set({ chart: { query, range, data: rows } });
+    } catch (error) {
+      reportError(error);
+    }
+  },
+}));
+
+export const selectSelection = (s: AnalyticsState) => s.selection;
+export const selectAnalyticsStatus = (s: AnalyticsState) => s.status;
+/** The table, if it answers the current selection (else the screen shows it is loading). */
+export const selectCurrentTable = (s: AnalyticsState) => (s.table && s.table.query === queryOf(s) ? s.table : null);
+export const selectChart = (s: AnalyticsState) => (s.chart && s.chart.query === queryOf(s, 'chart') ? s.chart : null);
+export const selectFilterValues = (s: AnalyticsState) => s.filterValues.values;
+
+interface PresetsState {
+  presets: FilterPreset[];
+  save(name: string, selection: AnalyticsSelection): void;
+  rename(id: string, name: string): void;
+  remove(id: string): void;
+  importPresets(imported: { name: string; selection: AnalyticsSelection }[]): void;
+}
+
+const newId = () => crypto.randomUUID();
+
+/** Named selections, personal: kept in this device's localStorage (shared ones need a table, see the report). */
+export const useAnalyticsPresets = create<PresetsState>()(
+  persist(
+    (set) => ({
+      presets: [],
+      save: (name, selection) => set((s) => ({ presets: mergePresets(s.presets, [{ name, selection }], newId) })),
+      rename: (id, name) => set((s) => ({ presets: s.presets.map((p) => (p.id === id ? { ...p, name } : p)) })),
+      remove: (id) => set((s) => ({ presets: s.presets.filter((p) => p.id !== id) })),
+      importPresets: (imported) => set((s) => ({ presets: mergePresets(s.presets, imported, newId) })),
+    }),
+    {
+      name: 'arbidesk.analyticsPresets',
+      partialize: ({ presets }) => ({ presets }),
+      // Storage may hold what another version wrote: keep only presets that still read.
+      merge: (persisted, current) => {
+        const stored = (persisted as { presets?: unknown } | undefined)?.presets;
+        const presets = Array.isArray(stored)
+          ? stored.flatMap((p: { id?: unknown; name?: unknown; selection?: unknown }) => {
+              try {
+                return typeof p.id === 'string' && typeof p.name === 'string' ? [{ id: p.id, name: p.name, selection: readSelection(p.selection) }] : [];
+              } catch {
+                return [];
+              }
+            })
+          : [];
+        return { ...current, presets };
+      },
+    },
+  ),
+);
+
+export const selectPresets = (s: PresetsState) => s.presets;
