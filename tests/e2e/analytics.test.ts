@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
 import { screen, shows, signInThroughUi } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
-import { launchChromium, newAppContext, type AppContextOptions } from '../support/browser.ts';
+import { cleanUpBrowserTest, launchChromium, newAppContext, type AppContextOptions } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
 import { upload } from '../support/etl.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
@@ -193,13 +193,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  if (workspaceId) await sql`delete from public.workspaces where id = ${workspaceId}`;
-  if (person) await sql`delete from auth.users where id = ${person.id}`;
-  await sql.end();
-});
+afterAll(() => cleanUpBrowserTest({ browser, app, sql, workspaceIds: [workspaceId], personId: person?.id }));
 
 describe('analytics on a tablet (1024×768)', () => {
   it('groups by offer and GEO with a filter as the RPC does, keeps the selection in a preset, and exports CSV and XLSX', async () => {

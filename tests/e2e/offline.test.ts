@@ -7,7 +7,7 @@ import { appDistDir } from '../../supabase/local/appBuild.ts';
 import { startAppServer, type AppServer } from '../../supabase/local/appServer.ts';
 import { closeToasts, screen, shows, signInThroughUi, toastMessage } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
-import { launchChromium, newAppContext } from '../support/browser.ts';
+import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
 import { createUser, testPassword, type TestUser } from '../support/users.ts';
 
@@ -29,13 +29,7 @@ beforeAll(async () => {
   await sql`insert into public.workspace_members (workspace_id, user_id, role) values (${workspaceId}, ${person.id}, 'media_buyer')`;
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  if (workspaceId) await sql`delete from public.workspaces where id = ${workspaceId}`;
-  if (person) await sql`delete from auth.users where id = ${person.id}`;
-  await sql.end();
-});
+afterAll(() => cleanUpBrowserTest({ browser, app, sql, workspaceIds: [workspaceId], personId: person?.id }));
 
 describe('when the backend is unreachable', () => {
   it('says so, and loads what it missed by itself once the backend is back', async () => {

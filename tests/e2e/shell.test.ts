@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
 import { screen, shows, signInThroughUi, toastMessage, closeToasts, fillIn } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
-import { launchChromium, newAppContext } from '../support/browser.ts';
+import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
 import { createUser, testPassword, type TestUser } from '../support/users.ts';
 
@@ -29,13 +29,7 @@ beforeAll(async () => {
   await addWorkspace('Beta Leads', 'media_buyer');
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  if (workspaceIds.length) await sql`delete from public.workspaces where id in ${sql(workspaceIds)}`;
-  if (person) await sql`delete from auth.users where id = ${person.id}`;
-  await sql.end();
-});
+afterAll(() => cleanUpBrowserTest({ browser, app, sql, workspaceIds: workspaceIds, personId: person?.id }));
 
 describe('the app shell on a phone (390×844), Russian browser', () => {
   it('signs in to tabs, switches workspace, language and profile, and signs out', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
 import { screen, shows, signInThroughUi } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
-import { launchChromium, newAppContext } from '../support/browser.ts';
+import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
 import { upload } from '../support/etl.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
@@ -105,13 +105,7 @@ beforeAll(async () => {
   await uploaded('moloco-spend.csv', spend);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  if (workspaceId) await sql`delete from public.workspaces where id = ${workspaceId}`;
-  if (person) await sql`delete from auth.users where id = ${person.id}`;
-  await sql.end();
-});
+afterAll(() => cleanUpBrowserTest({ browser, app, sql, workspaceIds: [workspaceId], personId: person?.id }));
 
 describe('the summary on a phone (390×844)', () => {
   it('shows the metrics RPC’s numbers, the best offer and the latest load, and follows a new upload live', async () => {

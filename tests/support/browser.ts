@@ -1,3 +1,4 @@
+import type { Sql } from 'postgres';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright never downloads a browser here. */
@@ -51,4 +52,23 @@ export async function newAppContext(browser: Browser, options: AppContextOptions
     );
   }
   return context;
+}
+
+/** What a browser test file opens and creates, for cleanUpBrowserTest. */
+export interface BrowserTestParts {
+  browser?: Browser;
+  app?: { close(): Promise<void> };
+  sql: Sql;
+  workspaceIds: (string | undefined)[];
+  personId?: string;
+}
+
+/** Closes the browser and app server a test file opened, and removes its workspaces and person. */
+export async function cleanUpBrowserTest(parts: BrowserTestParts): Promise<void> {
+  await parts.browser?.close();
+  await parts.app?.close();
+  const workspaces = parts.workspaceIds.filter((id): id is string => Boolean(id));
+  if (workspaces.length) await parts.sql`delete from public.workspaces where id in ${parts.sql(workspaces)}`;
+  if (parts.personId) await parts.sql`delete from auth.users where id = ${parts.personId}`;
+  await parts.sql.end();
 }
