@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Sql } from 'postgres';
 import { send, sendJson } from './http.ts';
 import type { ProjectKeys } from './keys.ts';
 
@@ -75,4 +74,3 @@ export function createApiServer(options: ServerOptions): Server {
   return server;
 }
 
-export type { Sql };

@@ -271,7 +271,7 @@ export class RestHandler {
       }
       if (method === 'PUT') this.checkPut(relation, filters, rows);
       const columns = query.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-      if (rows.length === 0 || columns.length === 0 && rows.length === 0) {
+      if (rows.length === 0) {
         this.respondMutation(res, 201, { body: '[]', page_count: 0 }, prefs, applied, negotiated);
         return;
       }
@@ -375,7 +375,6 @@ export class RestHandler {
       const body = parseJsonBody(await readBody(req, this.options.maxBodyBytes));
       rawBody = body === undefined ? '{}' : JSON.stringify(body);
       if (isRecord(body)) args = body;
-      else if (body !== undefined) args = {};
     }
     const singleObject = prefs.params === 'single-object';
     const routine = findRoutine(snapshot, schemaName, name, Object.keys(args), singleObject);
