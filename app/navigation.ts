@@ -1,4 +1,4 @@
-import { businessOutline, cloudUploadOutline, gridOutline, layersOutline, personCircleOutline, settingsOutline, statsChartOutline } from 'ionicons/icons';
+import { briefcaseOutline, businessOutline, cloudUploadOutline, gridOutline, layersOutline, personCircleOutline, pricetagsOutline, settingsOutline, statsChartOutline } from 'ionicons/icons';
 import type { MemberRole } from './lib/dataApi.ts';
 import { uploaderRoles } from './lib/uploads.ts';
 
@@ -12,7 +12,8 @@ export interface Destination {
   roles?: readonly MemberRole[];
   /**
    * Left out of the phone's tab bar, which holds five at 390 px: reached from another screen
-   * there (upload from Loads, workspaces from Settings), from the menu on wider screens.
+   * there (upload from Loads, programs from Offers, workspaces and profile from Settings), from
+   * the menu on wider screens.
    */
   menuOnly?: boolean;
 }
@@ -20,10 +21,12 @@ export interface Destination {
 export const destinations: Destination[] = [
   { tab: 'summary', path: '/app/summary', labelKey: 'nav.summary', icon: statsChartOutline },
   { tab: 'analytics', path: '/app/analytics', labelKey: 'analytics.nav', icon: gridOutline },
+  { tab: 'offers', path: '/app/offers', labelKey: 'offers.nav', icon: pricetagsOutline },
+  { tab: 'programs', path: '/app/programs', labelKey: 'programs.nav', icon: briefcaseOutline, menuOnly: true },
   { tab: 'upload', path: '/app/upload', labelKey: 'upload.nav', icon: cloudUploadOutline, roles: uploaderRoles, menuOnly: true },
   { tab: 'loads', path: '/app/loads', labelKey: 'loads.nav', icon: layersOutline },
   { tab: 'workspaces', path: '/app/workspaces', labelKey: 'nav.workspaces', icon: businessOutline, menuOnly: true },
-  { tab: 'profile', path: '/app/profile', labelKey: 'nav.profile', icon: personCircleOutline },
+  { tab: 'profile', path: '/app/profile', labelKey: 'nav.profile', icon: personCircleOutline, menuOnly: true },
   { tab: 'settings', path: '/app/settings', labelKey: 'nav.settings', icon: settingsOutline },
 ];
 

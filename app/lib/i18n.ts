@@ -1,8 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Locale } from './dataApi.ts';
-import en from '../i18n/en.json';
-import ru from '../i18n/ru.json';
+import { resources } from '../i18n/resources.ts';
 
 /** Russian for a browser that prefers Russian, English for every other. */
 export function browserLanguage(preferred: readonly string[] = navigator.languages ?? [navigator.language]): Locale {
@@ -11,7 +10,7 @@ export function browserLanguage(preferred: readonly string[] = navigator.languag
 
 export function initI18n(language: Locale): void {
   void i18next.use(initReactI18next).init({
-    resources: { ru: { translation: ru }, en: { translation: en } },
+    resources: { ru: { translation: resources.ru }, en: { translation: resources.en } },
     lng: language,
     fallbackLng: 'en',
     interpolation: { escapeValue: false },

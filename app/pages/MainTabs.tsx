@@ -7,8 +7,12 @@ import { selectStatus, useSession } from '../stores/session.ts';
 import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
 import LoadPage from './LoadPage.tsx';
 import LoadsPage from './LoadsPage.tsx';
+import OfferPage from './OfferPage.tsx';
+import OffersPage from './OffersPage.tsx';
 import AnalyticsPage from './AnalyticsPage.tsx';
 import ProfilePage from './ProfilePage.tsx';
+import ProgramPage from './ProgramPage.tsx';
+import ProgramsPage from './ProgramsPage.tsx';
 import SettingsPage from './SettingsPage.tsx';
 import SummaryPage from './SummaryPage.tsx';
 import UploadPage from './UploadPage.tsx';
@@ -33,6 +37,10 @@ export default function MainTabs() {
       <IonRouterOutlet>
         <Route path="/app/summary" element={<SummaryPage />} />
         <Route path="/app/analytics" element={<AnalyticsPage />} />
+        <Route path="/app/offers" element={<OffersPage />} />
+        <Route path="/app/offers/:offerId" element={<OfferPage />} />
+        <Route path="/app/programs" element={<ProgramsPage />} />
+        <Route path="/app/programs/:programId" element={<ProgramPage />} />
         <Route path="/app/upload" element={<UploadPage />} />
         <Route path="/app/loads" element={<LoadsPage />} />
         <Route path="/app/loads/:loadId" element={<LoadPage />} />

@@ -70,8 +70,8 @@ describe('the app shell on a phone (390×844), Russian browser', () => {
     await shows(page.locator('ion-tab-button[tab="summary"]').getByText('Сводка'));
     await closeToasts(page);
 
-    // Profile: name, time zone and Telegram id reach the profiles row.
-    await page.locator('ion-tab-button[tab="profile"]').click();
+    // Profile (reached from Settings on the phone): name, time zone and Telegram id reach the profiles row.
+    await screen(page, 'settings').locator('[data-link="profile"]').click();
     const profile = screen(page, 'profile');
     await shows(profile.locator('input[name="displayName"]'));
     await fillIn(page, 'profile', 'displayName', 'Ольга Закупкина');

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatDay } from '../../app/lib/dates.ts';
-import en from '../../app/i18n/en.json';
-import ru from '../../app/i18n/ru.json';
+import { resources } from '../../app/i18n/resources.ts';
 
 type Tree = { [key: string]: string | Tree };
+
+const { en, ru } = resources;
 
 /** Every leaf of a resource as `a.b.c` → text. */
 function leaves(tree: Tree, prefix = ''): Map<string, string> {
@@ -22,7 +23,7 @@ describe('app/i18n resources', () => {
   const russian = leaves(ru);
   const english = leaves(en);
 
-  it('ru.json and en.json have the same keys', () => {
+  it('Russian and English (core and every feature file) have the same keys', () => {
     expect([...russian.keys()].sort()).toEqual([...english.keys()].sort());
   });
 
