@@ -7,6 +7,7 @@ import { selectStatus, useSession } from '../stores/session.ts';
 import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
 import LoadPage from './LoadPage.tsx';
 import LoadsPage from './LoadsPage.tsx';
+import MembersPage from './MembersPage.tsx';
 import OfferPage from './OfferPage.tsx';
 import OffersPage from './OffersPage.tsx';
 import AnalyticsPage from './AnalyticsPage.tsx';
@@ -45,6 +46,7 @@ export default function MainTabs() {
         <Route path="/app/loads" element={<LoadsPage />} />
         <Route path="/app/loads/:loadId" element={<LoadPage />} />
         <Route path="/app/workspaces" element={<WorkspacesPage />} />
+        <Route path="/app/members" element={<MembersPage />} />
         <Route path="/app/profile" element={<ProfilePage />} />
         <Route path="/app/settings" element={<SettingsPage />} />
         <Route path="/app" element={<Navigate to="/app/summary" replace />} />

@@ -1,5 +1,5 @@
 import { IonContent, IonIcon, IonItem, IonLabel, IonList, IonListHeader, IonNote, IonPage, IonSegment, IonSegmentButton } from '@ionic/react';
-import { businessOutline, personCircleOutline } from 'ionicons/icons';
+import { businessOutline, peopleOutline, personCircleOutline } from 'ionicons/icons';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -33,6 +33,10 @@ export default function SettingsPage() {
             <IonItem routerLink="/app/workspaces" detail data-link="workspaces">
               <IonIcon slot="start" icon={businessOutline} aria-hidden="true" />
               <IonLabel>{t('nav.workspaces')}</IonLabel>
+            </IonItem>
+            <IonItem routerLink="/app/members" detail data-link="members">
+              <IonIcon slot="start" icon={peopleOutline} aria-hidden="true" />
+              <IonLabel>{t('members.nav')}</IonLabel>
             </IonItem>
             <IonItem routerLink="/app/profile" detail data-link="profile">
               <IonIcon slot="start" icon={personCircleOutline} aria-hidden="true" />
