@@ -32,6 +32,24 @@ function localStackConfig(): Plugin {
   };
 }
 
+const ionicFolder = resolve(projectRoot, 'app/ionic');
+
+/**
+ * Every import of '@ionic/react' (the app's and @ionic/react-router's) goes to
+ * app/ionic/react.ts, which re-exports it with the heavy form controls split into modules of
+ * their own, so they leave the first screen's bundle (bench/app.ts measures it).
+ */
+function splitIonicControls(): Plugin {
+  return {
+    name: 'arbidesk-split-ionic-controls',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (source !== '@ionic/react' || !importer || importer.startsWith(ionicFolder)) return null;
+      return this.resolve(resolve(ionicFolder, 'react.ts'), importer, { ...options, skipSelf: true });
+    },
+  };
+}
+
 export default defineConfig({
   root: 'app',
   envDir: projectRoot,
@@ -46,13 +64,16 @@ export default defineConfig({
       // Ionic's per-component modules only define their element, but package.json does not say
       // so; without this rule every component @ionic/react re-exports (date pickers, selects…)
       // would be bundled whether the app uses it or not.
-      treeshake: { moduleSideEffects: [{ test: /@ionic[\\/]core[\\/]components[\\/]ion-[a-z-]+\.js$/, sideEffects: false }] },
+      treeshake: { moduleSideEffects: [{ test: /@ionic[\\/]core[\\/]components[\\/]ion-[a-z-]+\.js$/, sideEffects: false },
+        { test: /app[\\/]ionic[\\/]/, sideEffects: false },
+      ] },
     },
   },
   server: { port: 5173, host: '127.0.0.1' },
   preview: { port: 5173, host: '127.0.0.1' },
   plugins: [
     react(),
+    splitIonicControls(),
     localStackConfig(),
     VitePWA({
       strategies: 'injectManifest',

@@ -2,6 +2,7 @@ import { IonApp, IonRouterOutlet, IonSplitPane, useIonRouter } from '@ionic/reac
 import { IonReactRouter } from '@ionic/react-router';
 import { useEffect } from 'react';
 import { Navigate, Route, useLocation } from 'react-router-dom';
+import { lazyPage } from './components/lazyPage.tsx';
 import { NoticeToast } from './components/NoticeToast.tsx';
 import { OfflineBanner } from './components/OfflineBanner.tsx';
 import { SideMenu } from './components/SideMenu.tsx';
@@ -10,17 +11,19 @@ import { retryConnection } from './lib/backend.ts';
 import { applyLanguage } from './lib/i18n.ts';
 import { applyTheme } from './lib/theme.ts';
 import { destinationsFor } from './navigation.ts';
-import InvitePage from './pages/InvitePage.tsx';
 import MainTabs from './pages/MainTabs.tsx';
-import RecoverPage from './pages/RecoverPage.tsx';
-import ResetPasswordPage from './pages/ResetPasswordPage.tsx';
-import SignInPage from './pages/SignInPage.tsx';
 import { selectActivateUpdate, selectReachable, useConnection } from './stores/connection.ts';
 import { selectCurrentNotice, useNotices } from './stores/notices.ts';
 import { selectLanguage, selectTheme, usePreferences } from './stores/preferences.ts';
 import { selectProfile, useProfile } from './stores/profile.ts';
 import { selectRecovering, selectUser, signOut, useSession } from './stores/session.ts';
 import { selectCurrentWorkspace, useWorkspace } from './stores/workspace.ts';
+
+// Screens for signed-out people load when opened: a signed-in phone starts on the summary without them.
+const InvitePage = lazyPage(() => import('./pages/InvitePage.tsx'));
+const RecoverPage = lazyPage(() => import('./pages/RecoverPage.tsx'));
+const ResetPasswordPage = lazyPage(() => import('./pages/ResetPasswordPage.tsx'));
+const SignInPage = lazyPage(() => import('./pages/SignInPage.tsx'));
 
 /** Side menu and routes; inside the router, so it can read the location and navigate. */
 function Shell() {
@@ -70,7 +73,7 @@ export default function App() {
   const notice = useNotices(selectCurrentNotice);
   const dismissNotice = useNotices((s) => s.dismiss);
 
-  useEffect(() => applyLanguage(language), [language]);
+  useEffect(() => void applyLanguage(language), [language]);
   useEffect(() => applyTheme(theme), [theme]);
 
   return (

@@ -54,18 +54,19 @@ function reloadAfterReconnect(): void {
 }
 
 async function start(): Promise<void> {
-  initI18n(usePreferences.getState().language);
+  const texts = initI18n(usePreferences.getState().language);
   setupIonicReact();
   registerServiceWorker((activate) => useConnection.getState().offerUpdate(activate));
   const container = document.getElementById('root');
   if (!container) throw new Error('index.html has no #root');
   const root = createRoot(container);
   try {
-    const config = await loadAppConfig(import.meta.env);
+    const [config] = await Promise.all([loadAppConfig(import.meta.env), texts]);
     const dataApi = connectBackend(config, (reachable) => useConnection.getState().setReachable(reachable));
     followSession(dataApi);
     reloadAfterReconnect();
   } catch (error) {
+    await texts.catch(() => undefined);
     root.render(<StartupProblem detail={error instanceof Error ? error.message : String(error)} onRetry={() => window.location.reload()} />);
     return;
   }

@@ -1,16 +1,22 @@
-import en from './en.json';
-import ru from './ru.json';
+import type { Locale } from '../lib/dataApi.ts';
 
-type Tree = { [key: string]: string | Tree };
+export type Tree = { [key: string]: string | Tree };
 
-// Each feature keeps its texts in its own pair of files (features/NAME.en.json and .ru.json,
-// one top-level key named after the feature), so screens built side by side never edit one file.
-const features = import.meta.glob<Tree>('./features/*.json', { eager: true, import: 'default' });
+// The core texts, and each feature's in its own pair of files (features/NAME.en.json and
+// .ru.json, one top-level key named after the feature), so screens built side by side never
+// edit one file. Loaded per language: a phone downloads only the language it shows.
+const core: Record<Locale, () => Promise<Tree>> = {
+  en: () => import('./en.json').then((m) => m.default),
+  ru: () => import('./ru.json').then((m) => m.default),
+};
+const features = import.meta.glob<Tree>('./features/*.json', { import: 'default' });
 
-function withFeatures(core: Tree, language: 'en' | 'ru'): Tree {
-  const merged: Tree = { ...core };
-  for (const [path, tree] of Object.entries(features)) {
-    if (!path.endsWith(`.${language}.json`)) continue;
+/** All texts of the app in one language: the core file plus every feature's. */
+export async function loadResources(language: Locale): Promise<Tree> {
+  const merged: Tree = { ...(await core[language]()) };
+  const own = Object.entries(features).filter(([path]) => path.endsWith(`.${language}.json`));
+  const trees = await Promise.all(own.map(async ([path, load]) => [path, await load()] as const));
+  for (const [path, tree] of trees) {
     for (const [key, value] of Object.entries(tree)) {
       if (key in merged) throw new Error(`${path}: the key "${key}" is already defined`);
       merged[key] = value;
@@ -18,6 +24,3 @@ function withFeatures(core: Tree, language: 'en' | 'ru'): Tree {
   }
   return merged;
 }
-
-/** All texts of the app by language: the core files plus every feature's. */
-export const resources = { en: withFeatures(en, 'en'), ru: withFeatures(ru, 'ru') };

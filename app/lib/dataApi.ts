@@ -4,7 +4,9 @@ import { array, bool, decimal, integerDigits, nonEmptyText, nullable, object, on
 import { readAnalyticsTable, type AnalyticsTable } from './analytics.ts';
 import type { DayRange } from './summary.ts';
 import { loadRecordColumns, toLoadRecord, toLoadRowError, type LoadRecord, type LoadRowError, type UploadChoice } from './uploads.ts';
-import { parseSavedMapping, type SavedMapping, type SourceName } from '../../functions/_shared/etl/index.ts';
+// Straight from its module: the parser barrel would bring the whole file parser into the first screen's bundle.
+import { parseSavedMapping, type SavedMapping } from '../../functions/_shared/etl/headerMapping.ts';
+import type { SourceName } from '../../functions/_shared/etl/sources.ts';
 import { FunctionsFetchError, FunctionsHttpError } from '@supabase/supabase-js';
 
 export const memberRoles = ['media_buyer', 'affiliate_manager', 'finance', 'admin', 'read_only'] as const;
@@ -127,7 +129,7 @@ function toProfile(row: unknown): Profile {
 }
 
 /** postgrest-js answers `{data, error, status}`; a failure becomes a RequestError. */
-function dataOf<T>(result: { data: T; error: PostgrestError | null; status: number }): T {
+export function dataOf<T>(result: { data: T; error: PostgrestError | null; status: number }): T {
   if (result.error) throw new RequestError(result.status, result.error.code ?? '', result.error.message, result.error.hint ?? null);
   return result.data;
 }

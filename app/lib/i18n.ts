@@ -1,25 +1,29 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Locale } from './dataApi.ts';
-import { resources } from '../i18n/resources.ts';
+import { loadResources } from '../i18n/resources.ts';
 
 /** Russian for a browser that prefers Russian, English for every other. */
 export function browserLanguage(preferred: readonly string[] = navigator.languages ?? [navigator.language]): Locale {
   return preferred[0]?.toLowerCase().startsWith('ru') ? 'ru' : 'en';
 }
 
-export function initI18n(language: Locale): void {
-  void i18next.use(initReactI18next).init({
-    resources: { ru: { translation: resources.ru }, en: { translation: resources.en } },
+/** Starts i18next with the texts of one language; the other is fetched if the person switches. */
+export async function initI18n(language: Locale): Promise<void> {
+  const translation = await loadResources(language);
+  await i18next.use(initReactI18next).init({
+    resources: { [language]: { translation } },
     lng: language,
-    fallbackLng: 'en',
+    // Both languages have every key (tests/unit/app.i18n.test.ts), so nothing to fall back to.
+    fallbackLng: false,
     interpolation: { escapeValue: false },
     returnNull: false,
   });
   document.documentElement.lang = language;
 }
 
-export function applyLanguage(language: Locale): void {
-  if (i18next.language !== language) void i18next.changeLanguage(language);
+export async function applyLanguage(language: Locale): Promise<void> {
+  if (!i18next.hasResourceBundle(language, 'translation')) i18next.addResourceBundle(language, 'translation', await loadResources(language));
+  if (i18next.language !== language) await i18next.changeLanguage(language);
   document.documentElement.lang = language;
 }

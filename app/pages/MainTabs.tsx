@@ -5,19 +5,22 @@ import { Navigate, Route } from 'react-router-dom';
 import { destinationsFor } from '../navigation.ts';
 import { selectStatus, useSession } from '../stores/session.ts';
 import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
-import LoadPage from './LoadPage.tsx';
-import LoadsPage from './LoadsPage.tsx';
-import MembersPage from './MembersPage.tsx';
-import OfferPage from './OfferPage.tsx';
-import OffersPage from './OffersPage.tsx';
-import AnalyticsPage from './AnalyticsPage.tsx';
-import ProfilePage from './ProfilePage.tsx';
-import ProgramPage from './ProgramPage.tsx';
-import ProgramsPage from './ProgramsPage.tsx';
-import SettingsPage from './SettingsPage.tsx';
+import { lazyPage } from '../components/lazyPage.tsx';
 import SummaryPage from './SummaryPage.tsx';
-import UploadPage from './UploadPage.tsx';
-import WorkspacesPage from './WorkspacesPage.tsx';
+
+// The summary is the phone's home screen and comes with the app; every other screen loads when first opened.
+const AnalyticsPage = lazyPage(() => import('./AnalyticsPage.tsx'));
+const LoadPage = lazyPage(() => import('./LoadPage.tsx'));
+const LoadsPage = lazyPage(() => import('./LoadsPage.tsx'));
+const MembersPage = lazyPage(() => import('./MembersPage.tsx'));
+const OfferPage = lazyPage(() => import('./OfferPage.tsx'));
+const OffersPage = lazyPage(() => import('./OffersPage.tsx'));
+const ProfilePage = lazyPage(() => import('./ProfilePage.tsx'));
+const ProgramPage = lazyPage(() => import('./ProgramPage.tsx'));
+const ProgramsPage = lazyPage(() => import('./ProgramsPage.tsx'));
+const SettingsPage = lazyPage(() => import('./SettingsPage.tsx'));
+const UploadPage = lazyPage(() => import('./UploadPage.tsx'));
+const WorkspacesPage = lazyPage(() => import('./WorkspacesPage.tsx'));
 
 /**
  * The signed-in app: its screens as tabs. The tab bar is for phones; from 768 px wide the

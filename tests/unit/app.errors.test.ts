@@ -2,12 +2,14 @@ import { AuthApiError, AuthRetryableFetchError, AuthWeakPasswordError } from '@s
 import { describe, expect, it } from 'vitest';
 import { describeError, RequestError } from '../../app/lib/errors.ts';
 import { InvalidResponseError } from '../../app/lib/guards.ts';
-import { resources } from '../../app/i18n/resources.ts';
+import { loadResources } from '../../app/i18n/resources.ts';
+
+const en = await loadResources('en');
 
 /** The English text a message stands for, so each case reads as what a person sees. */
 function english(error: unknown): string {
   const { key, values = {} } = describeError(error);
-  const template = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], resources.en);
+  const template = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], en);
   if (typeof template !== 'string') throw new Error(`no text for ${key}`);
   return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name]));
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatDay } from '../../app/lib/dates.ts';
-import { resources } from '../../app/i18n/resources.ts';
+import { loadResources } from '../../app/i18n/resources.ts';
 
 type Tree = { [key: string]: string | Tree };
 
-const { en, ru } = resources;
+const [en, ru] = await Promise.all([loadResources('en'), loadResources('ru')]);
 
 /** Every leaf of a resource as `a.b.c` → text. */
 function leaves(tree: Tree, prefix = ''): Map<string, string> {
