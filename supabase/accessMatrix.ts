@@ -76,6 +76,17 @@ export const modules: Module[] = [
     ],
   },
   {
+    name: 'Shared analytics presets',
+    access: { ...everyone('write own'), admin: 'write', read_only: 'read' },
+    tables: [
+      {
+        name: 'saved_filters',
+        operations: ['select', 'insert', 'update', 'delete'],
+        note: 'shared with the workspace, personal presets stay on the device; members share, rename and delete their own, admins anyone\'s',
+      },
+    ],
+  },
+  {
     name: 'Offers, programs, caps, KPI policies',
     access: { ...everyone('read'), affiliate_manager: 'write', admin: 'write' },
     tables: [

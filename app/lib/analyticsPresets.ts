@@ -1,10 +1,56 @@
 import { dimensions, filterDimensions, metrics, rangePresets, type AnalyticsSelection, type RangeChoice, type SortOrder } from './analytics.ts';
+import type { MemberRole } from './dataApi.ts';
 
 /** A named selection kept on this device. */
 export interface FilterPreset {
   id: string;
   name: string;
   selection: AnalyticsSelection;
+}
+
+/** Where a preset lives: on this device (personal) or in the database for the whole workspace. */
+export type PresetScope = 'device' | 'workspace';
+
+/** A named selection shared with the workspace (a row of `saved_filters`). */
+export interface SharedPreset extends FilterPreset {
+  /** Null once the owner's account is gone. */
+  ownerId: string | null;
+  ownerName: string | null;
+}
+
+/** A preset as the list shows it, either kind, with what the person may do to it. */
+export interface ListedPreset extends FilterPreset {
+  scope: PresetScope;
+  /** Who shared it (workspace presets only). */
+  ownerName: string | null;
+  /** Whether the person may rename and delete it. */
+  editable: boolean;
+}
+
+/** The person looking at the list: their id and role in the workspace shown. */
+export interface PresetViewer {
+  userId: string | null;
+  role: MemberRole | null;
+}
+
+/** Who may share presets with the workspace: every member but read_only (supabase/migrations/*_saved_filters.sql). */
+export function canSharePresets(role: MemberRole | null): boolean {
+  return role !== null && role !== 'read_only';
+}
+
+/** The same rule as the database's policies: the owner changes their own, admins anyone's. */
+export function canChangeShared(preset: SharedPreset, viewer: PresetViewer): boolean {
+  return viewer.role === 'admin' || (canSharePresets(viewer.role) && viewer.userId !== null && preset.ownerId === viewer.userId);
+}
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, undefined, { numeric: true });
+
+/** Both kinds in one list: this device's presets first, then the workspace's, each by name. */
+export function listPresets(device: FilterPreset[], shared: SharedPreset[], viewer: PresetViewer): ListedPreset[] {
+  return [
+    ...[...device].sort(byName).map((p) => ({ ...p, scope: 'device' as const, ownerName: null, editable: true })),
+    ...[...shared].sort(byName).map((p) => ({ id: p.id, name: p.name, selection: p.selection, scope: 'workspace' as const, ownerName: p.ownerName, editable: canChangeShared(p, viewer) })),
+  ];
 }
 
 export const presetFileFormat = 'arbidesk.analytics-presets';

@@ -1,9 +1,9 @@
-import { createClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { AppConfig } from './config.ts';
 import { Connectivity, resilientFetch } from './connectivity.ts';
 import { createDataApi, type DataApi } from './dataApi.ts';
 
-let connected: { api: DataApi; connectivity: Connectivity } | undefined;
+let connected: { api: DataApi; client: SupabaseClient; connectivity: Connectivity } | undefined;
 
 /**
  * Makes the app's one Supabase client. Every request goes through resilientFetch, so a lost
@@ -28,7 +28,7 @@ export function connectBackend(config: AppConfig, onReachabilityChange: (reachab
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') connectivity.probeNow();
   });
-  connected = { api: createDataApi(client), connectivity };
+  connected = { api: createDataApi(client), client, connectivity };
   return connected.api;
 }
 
@@ -36,6 +36,12 @@ export function connectBackend(config: AppConfig, onReachabilityChange: (reachab
 export function api(): DataApi {
   if (!connected) throw new Error('connectBackend() has not run');
   return connected.api;
+}
+
+/** The connected Supabase client, for a feature's own data-access module (e.g. lib/programsApi.ts). */
+export function backendClient(): SupabaseClient {
+  if (!connected) throw new Error('connectBackend() has not run');
+  return connected.client;
 }
 
 /** Asks whether the backend is back now, instead of waiting for the next probe. */

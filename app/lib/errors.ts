@@ -1,7 +1,7 @@
 import { isAuthApiError, isAuthError, isAuthRetryableFetchError, isAuthWeakPasswordError } from '@supabase/supabase-js';
 import { InvalidResponseError } from './guards.ts';
 
-/** A message for people: an i18n key under `errors.` or `invitation.` and its values. */
+/** A message for people: an i18n key (under `errors.`, `invitation.`, a feature's…) and its values. */
 export interface UserMessage {
   key: string;
   values?: Record<string, string | number>;
@@ -23,13 +23,31 @@ export class RequestError extends Error {
   }
 }
 
-/** Why accept_invitation refused, read from its messages (it raises no distinct codes). */
+/** accept_invitation()'s refusals by SQLSTATE (migration 20261126100300_invitation_errors). */
+const invitationCodes: Record<string, string> = {
+  IV001: 'invitation.notFound',
+  IV002: 'invitation.used',
+  IV003: 'invitation.expired',
+  IV004: 'invitation.revoked',
+  IV005: 'invitation.wrongEmail',
+};
+
+/**
+ * Why accept_invitation refused: by code, or, from a database without that migration, by
+ * the messages it raised then. An expiry carries its day in the message.
+ */
 function invitationProblem(error: RequestError): UserMessage | undefined {
-  const expired = /expired on (\d{4}-\d{2}-\d{2})/.exec(error.message);
-  if (expired?.[1]) return { key: 'invitation.expired', values: { date: expired[1] } };
-  if (/already used/.test(error.message)) return { key: 'invitation.used' };
-  if (/another email address/.test(error.message)) return { key: 'invitation.wrongEmail' };
-  if (/does not exist/.test(error.message) && error.code === 'P0001') return { key: 'invitation.notFound' };
+  const expired = /expired on (\d{4}-\d{2}-\d{2})/.exec(error.message)?.[1];
+  const key = invitationCodes[error.code] ?? legacyInvitationKey(error);
+  if (key === 'invitation.expired') return expired ? { key, values: { date: expired } } : { key: 'invitation.askAgain' };
+  return key ? { key } : undefined;
+}
+
+function legacyInvitationKey(error: RequestError): string | undefined {
+  if (/expired on \d{4}-\d{2}-\d{2}/.test(error.message)) return 'invitation.expired';
+  if (/already used/.test(error.message)) return 'invitation.used';
+  if (/another email address/.test(error.message)) return 'invitation.wrongEmail';
+  if (/does not exist/.test(error.message) && error.code === 'P0001') return 'invitation.notFound';
   return undefined;
 }
 
@@ -37,6 +55,8 @@ function restMessage(error: RequestError): UserMessage {
   if (error.status === 0) return { key: 'errors.network' };
   const invitation = invitationProblem(error);
   if (invitation) return invitation;
+  // The last-admin protection (migration 20261126100310_last_admin_error).
+  if (error.code === 'MB001') return { key: 'members.lastAdmin' };
   if (error.status === 401 || error.code === 'PGRST301' || error.code === 'PGRST303') return { key: 'errors.sessionEnded' };
   if (error.code === '42501' || error.status === 403) return { key: 'errors.forbidden' };
   if (error.code === '22023' && /time zone/i.test(error.message)) return { key: 'errors.unknownTimeZone' };

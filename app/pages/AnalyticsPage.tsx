@@ -13,15 +13,16 @@ import { LoadProblem } from '../components/LoadProblem.tsx';
 import { NoDataYet } from '../components/NoDataYet.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { metricKinds, nextSort, sortRows, type AnalyticsRow, type AnalyticsSelection, type AnalyticsTable as MetricsTable, type Metric } from '../lib/analytics.ts';
-import { PresetFileError, presetsFile, readPresetsFile } from '../lib/analyticsPresets.ts';
+import { canSharePresets, listPresets, PresetFileError, presetsFile, readPresetsFile } from '../lib/analyticsPresets.ts';
 import type { Locale } from '../lib/dataApi.ts';
 import { buildCsv, buildJson, exportFileName, exportSheet, saveFile } from '../lib/exportTable.ts';
 import { formatCount, formatMoney, formatPercent } from '../lib/numbers.ts';
 import { chosenTimeZone, type DayRange } from '../lib/summary.ts';
-import { selectAnalyticsStatus, selectChart, selectCurrentTable, selectedRange, selectFilterValues, selectPresets, selectSelection, useAnalytics, useAnalyticsPresets } from '../stores/analytics.ts';
+import { selectAnalyticsStatus, selectChart, selectCurrentTable, selectedRange, selectFilterValues, selectPresets, selectSelection, selectSharedPresets, useAnalytics, useAnalyticsPresets } from '../stores/analytics.ts';
 import { reportError, reportSuccess, useNotices } from '../stores/notices.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, selectProfileStatus, useProfile } from '../stores/profile.ts';
+import { selectUser, useSession } from '../stores/session.ts';
 import { selectCurrentWorkspace, selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
 import '../theme/analytics.css';
 
@@ -58,7 +59,7 @@ function Section({ name, title, children, onOpen }: { name: string; title: strin
 /**
  * Analytics: the metrics RPC as a table grouped by the chosen dimensions, with the chosen
  * metrics as columns, a totals row, sorting, date presets, filters on every dimension,
- * presets kept on this device, exports and a chart of the metrics per day.
+ * presets kept on this device or shared with the workspace, exports and a chart of the metrics per day.
  */
 export default function AnalyticsPage() {
   const { t } = useTranslation();
@@ -73,10 +74,14 @@ export default function AnalyticsPage() {
   const filterValues = useAnalytics(selectFilterValues);
   const chart = useAnalytics(selectChart);
   const range = useAnalytics(useShallow(selectedRange));
-  const presets = useAnalyticsPresets(selectPresets);
+  const userId = useSession(selectUser)?.id ?? null;
   const [exporting, setExporting] = useState(false);
   const [chartOpen, setChartOpen] = useState(false);
   const workspaceId = workspace?.workspaceId;
+  const role = workspace?.role ?? null;
+  const devicePresets = useAnalyticsPresets(selectPresets);
+  const sharedPresets = useAnalyticsPresets(selectSharedPresets(workspaceId));
+  const presets = useMemo(() => listPresets(devicePresets, sharedPresets, { userId, role }), [devicePresets, sharedPresets, userId, role]);
   const timeZone = chosenTimeZone(profile?.timeZone);
   const profileSettled = profileStatus === 'ready' || profileStatus === 'failed';
   const choose = (changes: Partial<AnalyticsSelection>) => void useAnalytics.getState().choose(changes);
@@ -88,6 +93,8 @@ export default function AnalyticsPage() {
   useEffect(() => {
     if (chartOpen && table) void useAnalytics.getState().loadChart();
   }, [chartOpen, table]);
+
+  useEffect(() => (workspaceId ? useAnalyticsPresets.getState().watchShared(workspaceId) : undefined), [workspaceId]);
 
   const rows = useMemo(() => (table ? sortRows(table.data.rows, selection.sort) : []), [table, selection.sort]);
   const formatValue = valueFormatter(workspace?.baseCurrency ?? 'USD', language);
@@ -131,13 +138,14 @@ export default function AnalyticsPage() {
         <Section name="filters" title={t('analytics.sections.filters')}>
           <AnalyticsFilters filters={selection.filters} values={filterValues} onOpen={(d) => void useAnalytics.getState().loadFilterValues(d)} onChange={(filters) => choose({ filters })} />
         </Section>
-        <Section name="presets" title={t('analytics.sections.presets')}>
+        <Section name="presets" title={t('analytics.sections.presets')} onOpen={(open) => open && void useAnalyticsPresets.getState().refreshShared()}>
           <AnalyticsPresets
             presets={presets}
-            onSave={(name) => useAnalyticsPresets.getState().save(name, selection)}
+            canShare={canSharePresets(role)}
+            onSave={(name, scope) => void useAnalyticsPresets.getState().savePreset(scope, name, selection, { workspaceId: workspace.workspaceId, userId })}
             onLoad={(preset) => choose(preset.selection)}
-            onRename={(id, name) => useAnalyticsPresets.getState().rename(id, name)}
-            onDelete={(id) => useAnalyticsPresets.getState().remove(id)}
+            onRename={(preset, name) => void useAnalyticsPresets.getState().renamePreset(preset, name)}
+            onDelete={(preset) => void useAnalyticsPresets.getState().removePreset(preset)}
             onExport={() => saveFile(new Blob([presetsFile(presets)], { type: 'application/json' }), 'arbidesk-presets.json')}
             onImport={(file) => void importPresets(file)}
           />

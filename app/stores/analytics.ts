@@ -1,10 +1,12 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import { defaultSelection, resolveRange, rpcFilters, type AnalyticsRow, type AnalyticsSelection, type AnalyticsTable, type FilterDimension } from '../lib/analytics.ts';
-import { mergePresets, readSelection, type FilterPreset } from '../lib/analyticsPresets.ts';
+import { mergePresets, readSelection, type FilterPreset, type PresetScope, type SharedPreset } from '../lib/analyticsPresets.ts';
 import { api } from '../lib/backend.ts';
+import { RequestError } from '../lib/errors.ts';
+import { sharedPresetsApi } from '../lib/sharedPresetsApi.ts';
 import { todayIn, type DayRange } from '../lib/summary.ts';
-import { reportError } from './notices.ts';
+import { reportError, useNotices } from './notices.ts';
 
 interface AnalyticsTarget {
   workspaceId: string;
@@ -120,24 +122,82 @@ export const selectChart = (s: AnalyticsState) => (s.chart && s.chart.query === 
 export const selectFilterValues = (s: AnalyticsState) => s.filterValues.values;
 
 interface PresetsState {
+  /** Personal presets, kept on this device. */
   presets: FilterPreset[];
-  save(name: string, selection: AnalyticsSelection): void;
-  rename(id: string, name: string): void;
-  remove(id: string): void;
+  /** The workspace's shared presets, for the workspace they were read from. */
+  shared: { workspaceId: string; presets: SharedPreset[] } | null;
+  /**
+   * Saves the selection under a name, on this device or for the workspace. Over a preset of the
+   * same name it replaces its selection: on the device always, in the workspace if it is the
+   * person's own (another's name is refused as taken).
+   */
+  savePreset(scope: PresetScope, name: string, selection: AnalyticsSelection, viewer: { workspaceId: string; userId: string | null }): Promise<void>;
+  renamePreset(preset: { scope: PresetScope; id: string }, name: string): Promise<void>;
+  removePreset(preset: { scope: PresetScope; id: string }): Promise<void>;
+  /** Imports presets to this device. */
   importPresets(imported: { name: string; selection: AnalyticsSelection }[]): void;
+  /** Reads the workspace's shared presets and follows their changes live; returns the stop. */
+  watchShared(workspaceId: string): () => void;
+  refreshShared(): Promise<void>;
 }
 
 const newId = () => crypto.randomUUID();
 
-/** Named selections, personal: kept in this device's localStorage (shared ones need a table, see the report). */
+/**
+ * Runs a change to the shared presets, then reads them again so the person sees the outcome at
+ * once (realtime tells the others). A name the workspace already uses gets its own message.
+ */
+async function changeShared(change: () => Promise<void>, name: string | null): Promise<void> {
+  try {
+    await change();
+  } catch (error) {
+    if (name !== null && error instanceof RequestError && error.code === '23505') useNotices.getState().push({ key: 'analytics.presets.nameTaken', values: { name } }, 'error');
+    else reportError(error);
+  }
+  await useAnalyticsPresets.getState().refreshShared();
+}
+
+/**
+ * Named selections: personal ones in this device's localStorage, shared ones in the
+ * workspace's `saved_filters` (read on open, then kept current over realtime).
+ */
 export const useAnalyticsPresets = create<PresetsState>()(
   persist(
-    (set) => ({
+    (set, get) => ({
       presets: [],
-      save: (name, selection) => set((s) => ({ presets: mergePresets(s.presets, [{ name, selection }], newId) })),
-      rename: (id, name) => set((s) => ({ presets: s.presets.map((p) => (p.id === id ? { ...p, name } : p)) })),
-      remove: (id) => set((s) => ({ presets: s.presets.filter((p) => p.id !== id) })),
+      shared: null,
+      savePreset: async (scope, name, selection, { workspaceId, userId }) => {
+        if (scope === 'device') {
+          set((s) => ({ presets: mergePresets(s.presets, [{ name, selection }], newId) }));
+          return;
+        }
+        const own = get().shared?.presets.find((p) => p.name.toLocaleLowerCase() === name.toLocaleLowerCase() && p.ownerId === userId);
+        await changeShared(() => (own ? sharedPresetsApi().change(own.id, { selection }) : sharedPresetsApi().share(workspaceId, name, selection)), name);
+      },
+      renamePreset: async ({ scope, id }, name) => {
+        if (scope === 'device') set((s) => ({ presets: s.presets.map((p) => (p.id === id ? { ...p, name } : p)) }));
+        else await changeShared(() => sharedPresetsApi().change(id, { name }), name);
+      },
+      removePreset: async ({ scope, id }) => {
+        if (scope === 'device') set((s) => ({ presets: s.presets.filter((p) => p.id !== id) }));
+        else await changeShared(() => sharedPresetsApi().remove(id), null);
+      },
       importPresets: (imported) => set((s) => ({ presets: mergePresets(s.presets, imported, newId) })),
+      watchShared: (workspaceId) => {
+        if (get().shared?.workspaceId !== workspaceId) set({ shared: { workspaceId, presets: [] } });
+        void get().refreshShared();
+        return sharedPresetsApi().watch(workspaceId, () => void get().refreshShared());
+      },
+      refreshShared: async () => {
+        const workspaceId = get().shared?.workspaceId;
+        if (!workspaceId) return;
+        try {
+          const presets = await sharedPresetsApi().list(workspaceId);
+          if (get().shared?.workspaceId === workspaceId) set({ shared: { workspaceId, presets } });
+        } catch (error) {
+          reportError(error);
+        }
+      },
     }),
     {
       name: 'arbidesk.analyticsPresets',
@@ -160,4 +220,8 @@ export const useAnalyticsPresets = create<PresetsState>()(
   ),
 );
 
+const noPresets: SharedPreset[] = [];
+
 export const selectPresets = (s: PresetsState) => s.presets;
+/** The shared presets of `workspaceId` (none while another workspace's are still shown). */
+export const selectSharedPresets = (workspaceId: string | undefined) => (s: PresetsState) => (s.shared && s.shared.workspaceId === workspaceId ? s.shared.presets : noPresets);

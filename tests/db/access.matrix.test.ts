@@ -136,6 +136,11 @@ const samples: Record<string, Sample> = {
     change: { field: 'tampered' },
     insert: (ws) => ({ workspace_id: ws, offer_id: seeded(ws, 'f2'), field: 'forged' }),
   },
+  saved_filters: {
+    target: (ws) => ({ workspace_id: ws, name: 'Seeded preset' }),
+    change: { name: 'Renamed preset' },
+    insert: (ws) => ({ workspace_id: ws, name: `new-preset-${Date.now()}`, selection: { range: { preset: 'last7' }, groupBy: ['offer'], columns: ['profit'], filters: {}, sort: null } }),
+  },
   audit_log: {
     target: (ws) => ({ workspace_id: ws }),
     change: { table_name: 'tampered' },
@@ -148,7 +153,7 @@ const loadOf: Record<string, string> = {
   [theirs]: '10000000-0000-4000-8000-00000000b0e1',
 };
 
-/** A seeded row's id in `workspace`: program f1, offer f2, its version f3, KPI f4, cap f5, contact f6, mapping f7, GEO rate f8. */
+/** A seeded row's id in `workspace`: program f1, offer f2, its version f3, KPI f4, cap f5, contact f6, mapping f7, GEO rate f8, shared preset f9. */
 function seeded(workspace: string, suffix: string): string {
   return `${workspace.slice(0, -4)}${workspace.slice(-4, -2)}${suffix}`;
 }
@@ -183,6 +188,7 @@ async function prepareRows(): Promise<void> {
   await sql`delete from public.affiliate_contacts where name = 'New contact' and workspace_id in (${ours}, ${theirs})`;
   await sql`delete from public.kpi_policies where name like 'new-kpi-%' and workspace_id in (${ours}, ${theirs})`;
   await sql`delete from public.cap_policies where name like 'new-cap-%' and workspace_id in (${ours}, ${theirs})`;
+  await sql`delete from public.saved_filters where name like 'new-preset-%' and workspace_id in (${ours}, ${theirs})`;
   await sql`delete from public.workspace_members where user_id = ${extra.id}`;
   await sql`delete from public.workspace_invitations where email like 'new-%'`;
   await sql`delete from public.etl_loads where file_name = 'new.csv'`;
@@ -206,6 +212,10 @@ async function prepareRows(): Promise<void> {
     await sql`delete from public.daily_metrics where workspace_id = ${ws}`;
     await sql`insert into public.daily_metrics (workspace_id, date, campaign_id, revenue) values (${ws}, '2026-03-01', 'seeded', 1)`;
     await prepareOfferRows(ws);
+    // Owned by the spare member: "write own" roles must not touch it, admins may.
+    await sql`insert into public.saved_filters (id, workspace_id, owner_id, name, selection)
+      values (${seeded(ws, 'f9')}, ${ws}, ${spare.id}, 'Seeded preset', '{"range": {"preset": "today"}, "groupBy": [], "columns": ["spend"]}')
+      on conflict (id) do update set name = excluded.name`;
     await sql`update public.workspaces set name = ${ws === ours ? 'Ours' : 'Theirs'} where id = ${ws}`;
     await sql`insert into public.workspace_members values (${ws}, ${spare.id}, 'read_only') on conflict (workspace_id, user_id) do update set role = 'read_only'`;
     await sql`insert into public.workspace_invitations (workspace_id, email, role) values (${ws}, ${`invitee-${ws.slice(-4)}@test.arbidesk.local`}, 'read_only') on conflict do nothing`;
@@ -290,7 +300,8 @@ describe('the access matrix, cell by cell', () => {
       const before = await countTarget(table, ours);
       const query = op === 'update' ? session.from(table).update(sample.change) : session.from(table).delete();
       const { data, error } = await query.match(sample.target(ours)).select();
-      const ownOnly = access === 'write own' && table === 'profiles';
+      // The target rows are someone else's (the spare's), which "write own" must leave alone.
+      const ownOnly = access === 'write own';
       if (allowed && !ownOnly) {
         expect(error).toBeNull();
         expect(data?.length).toBeGreaterThan(0);

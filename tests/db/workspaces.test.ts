@@ -48,7 +48,7 @@ describe('workspaces', () => {
     const profile = await invitee.from('profiles').select('display_name, locale').eq('user_id', signUp.data.user?.id ?? '').single();
     expect(profile.data).toEqual({ display_name: 'Новичок', locale: 'ru' });
     const again = await invitee.rpc('accept_invitation', { invitation_token: invitation.data?.token });
-    expect(again.error).toMatchObject({ code: 'P0001', message: 'This invitation was already used' });
+    expect(again.error).toMatchObject({ code: 'IV002', message: 'This invitation was already used' });
   });
 
   it('an invitation works only for its own email and only until it expires', async () => {
@@ -57,7 +57,7 @@ describe('workspaces', () => {
     const strangerSession = await signIn(stranger, ip);
     const sent = await session.from('workspace_invitations').insert({ workspace_id: workspace.id, email: 'someone.else@test.arbidesk.local', role: 'admin', invited_by: owner.id }).select('token').single();
     const wrong = await strangerSession.rpc('accept_invitation', { invitation_token: sent.data?.token });
-    expect(wrong).toMatchObject({ status: 403, error: { message: 'This invitation was sent to another email address' } });
+    expect(wrong).toMatchObject({ status: 400, error: { code: 'IV005', message: 'This invitation was sent to another email address' } });
     const expired = await session.from('workspace_invitations').insert({ workspace_id: workspace.id, email: stranger.email, role: 'admin', invited_by: owner.id, expires_at: '2020-01-01T00:00:00Z' }).select('token').single();
     const late = await strangerSession.rpc('accept_invitation', { invitation_token: expired.data?.token });
     expect(late.error?.message).toBe('This invitation expired on 2020-01-01');
@@ -70,9 +70,9 @@ describe('workspaces', () => {
   it('an admin changes roles; the last admin cannot remove or demote themselves', async () => {
     const { session, workspace } = await newWorkspace('Lonely admin');
     const leave = await session.from('workspace_members').delete().eq('workspace_id', workspace.id).eq('user_id', owner.id);
-    expect(leave).toMatchObject({ status: 400, error: { code: 'P0001', message: 'The workspace needs at least one admin: make another member admin first' } });
+    expect(leave).toMatchObject({ status: 400, error: { code: 'MB001', message: 'The workspace needs at least one admin: make another member admin first' } });
     const demote = await session.from('workspace_members').update({ role: 'read_only' }).eq('workspace_id', workspace.id).eq('user_id', owner.id);
-    expect(demote.error?.code).toBe('P0001');
+    expect(demote.error?.code).toBe('MB001');
     const deputy = await createUser(sql, 'deputy');
     await session.from('workspace_members').insert({ workspace_id: workspace.id, user_id: deputy.id, role: 'media_buyer' });
     const promoted = await session.from('workspace_members').update({ role: 'admin' }).eq('workspace_id', workspace.id).eq('user_id', deputy.id).select('role');

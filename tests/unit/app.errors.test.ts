@@ -42,6 +42,23 @@ describe('describeError: what a person is told about a failed request', () => {
     expect(english(new RequestError(400, 'P0001', 'This invitation does not exist'))).toBe('This invitation link is not valid');
   });
 
+  it("accept_invitation's refusals by SQLSTATE, whatever the message says", () => {
+    expect(english(new RequestError(400, 'IV001', 'whatever'))).toBe('This invitation link is not valid');
+    expect(english(new RequestError(400, 'IV002', 'whatever'))).toBe('This invitation has already been used');
+    expect(english(new RequestError(400, 'IV003', 'This invitation expired on 2026-11-01'))).toBe('This invitation expired on 2026-11-01');
+    expect(english(new RequestError(400, 'IV003', 'expired, no day given'))).toBe('Ask the workspace admin for a new invitation link.');
+    expect(english(new RequestError(400, 'IV004', 'This invitation was revoked by the workspace admin'))).toBe('The workspace admin has withdrawn this invitation');
+    expect(english(new RequestError(400, 'IV005', 'whatever'))).toBe('This invitation was sent to another email address');
+    // A "does not exist" that is not an invitation's stays a generic problem.
+    expect(english(new RequestError(404, '42883', 'function public.nope() does not exist'))).toBe('Something went wrong: function public.nope() does not exist. Try again; if it repeats, tell your admin.');
+  });
+
+  it('the last-admin protection', () => {
+    expect(english(new RequestError(400, 'MB001', 'The workspace needs at least one admin: make another member admin first'))).toBe(
+      'The workspace needs at least one admin. Make another member admin first, then change your role or leave.',
+    );
+  });
+
   it('REST refusals and answers the app does not understand', () => {
     expect(english(new RequestError(403, '42501', 'permission denied for table profiles'))).toBe('You do not have access to this. Ask a workspace admin.');
     expect(english(new RequestError(401, 'PGRST301', 'JWT expired'))).toBe('Your session has ended. Sign in again.');
