@@ -53,8 +53,13 @@ async function target(): Promise<Target> {
   };
 }
 
-/** Lets Ionic finish its page transition before the picture is taken. */
-async function snap(page: Page, file: string): Promise<void> {
+/**
+ * Takes the picture once Ionic has finished showing the screen: it makes the entering page
+ * visible (drops ion-page-invisible) at the end of the transition, and a page left invisible
+ * would make a blank picture, so that fails instead.
+ */
+async function snap(page: Page, screenName: string, file: string): Promise<void> {
+  await page.locator(`.ion-page[data-page="${screenName}"]:not(.ion-page-hidden):not(.ion-page-invisible)`).waitFor({ state: 'visible', timeout: 10_000 });
   await page.waitForTimeout(700);
   await page.screenshot({ path: join(outDir, file) });
   console.log(`docs/screenshots/${file}`);
@@ -68,61 +73,97 @@ async function showWeek(page: Page): Promise<void> {
   await shows(summary.locator('[data-ranking="top"] ion-item'), 30_000);
 }
 
-async function session(browser: Browser, options: AppContextOptions, shots: (page: Page) => Promise<void>): Promise<void> {
+/** Opens a screen through the side menu of a tablet, as a person does. */
+async function openFromMenu(page: Page, path: string): Promise<void> {
+  await page.locator(`ion-menu ion-item a[href="${path}"]`).click();
+}
+
+/** Analytics over 7 days by offer, without the registrations column so that ROI fits beside the menu. */
+async function showAnalytics(page: Page): Promise<void> {
+  await openFromMenu(page, '/app/analytics');
+  const analytics = screen(page, 'analytics');
+  await shows(analytics.locator('table.analytics-table tr[data-row="total"]'), 30_000);
+  const layout = analytics.locator('details[data-section="layout"] > summary');
+  await layout.click();
+  await analytics.locator('[data-option="column:registrations"]').click();
+  await layout.click();
+  await analytics.locator('th[data-column="registrations"]').waitFor({ state: 'detached' });
+  await shows(analytics.locator('th[data-column="roi"]'));
+}
+
+/** Sessions whose pictures could not all be taken; the others still are. */
+const failures: string[] = [];
+
+async function session(browser: Browser, name: string, options: AppContextOptions, shots: (page: Page) => Promise<void>): Promise<void> {
   const context = await newAppContext(browser, options);
   try {
     await shots(await context.newPage());
+  } catch (error) {
+    failures.push(`${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   } finally {
     await context.close();
   }
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   const { appUrl, stop } = await target();
   const browser = await launchChromium();
   const password = demoUsers.password;
   try {
-    await session(browser, { device: 'phone', locale: 'ru-RU' }, async (page) => {
+    await session(browser, 'phone summary', { device: 'phone', locale: 'ru-RU' }, async (page) => {
       await page.goto(`${appUrl}/sign-in`);
       await shows(screen(page, 'sign-in'));
-      await snap(page, 'phone-sign-in.png');
+      await snap(page, 'sign-in', 'phone-sign-in.png');
       await signInThroughUi(page, buyer, appUrl, password);
       await showWeek(page);
-      await snap(page, 'phone-summary.png');
-      await page.locator('ion-tab-button[tab="workspaces"]').click();
+      await snap(page, 'summary', 'phone-summary.png');
+    });
+    await session(browser, 'phone settings', { device: 'phone', locale: 'ru-RU' }, async (page) => {
+      // The phone reaches workspaces and the profile from Settings.
+      await signInThroughUi(page, buyer, appUrl, password);
+      await page.locator('ion-tab-button[tab="settings"]').click();
+      await screen(page, 'settings').locator('ion-item[data-link="workspaces"]').click();
       await shows(screen(page, 'workspaces').locator('ion-item'));
-      await snap(page, 'phone-workspaces.png');
-      await page.locator('ion-tab-button[tab="profile"]').click();
+      await snap(page, 'workspaces', 'phone-workspaces.png');
+      await page.locator('ion-tab-button[tab="settings"]').click();
+      await screen(page, 'settings').locator('ion-item[data-link="profile"]').click();
       await shows(screen(page, 'profile').locator('input[name="displayName"]'));
-      await snap(page, 'phone-profile.png');
+      await snap(page, 'profile', 'phone-profile.png');
     });
-    await session(browser, { device: 'phone', locale: 'ru-RU', colorScheme: 'dark' }, async (page) => {
+    await session(browser, 'phone dark', { device: 'phone', locale: 'ru-RU', colorScheme: 'dark' }, async (page) => {
       await signInThroughUi(page, buyer, appUrl, password);
       await showWeek(page);
-      await snap(page, 'phone-summary-dark.png');
+      await snap(page, 'summary', 'phone-summary-dark.png');
     });
-    await session(browser, { device: 'tablet', locale: 'ru-RU' }, async (page) => {
+    await session(browser, 'tablet', { device: 'tablet', locale: 'ru-RU' }, async (page) => {
       await signInThroughUi(page, buyer, appUrl, password);
       await showWeek(page);
-      await snap(page, 'tablet-summary.png');
-      await page.locator('ion-menu ion-item').nth(3).click();
+      await snap(page, 'summary', 'tablet-summary.png');
+      await showAnalytics(page);
+      await snap(page, 'analytics', 'tablet-analytics.png');
+      await openFromMenu(page, '/app/settings');
       await shows(screen(page, 'settings'));
-      await snap(page, 'tablet-settings.png');
+      await snap(page, 'settings', 'tablet-settings.png');
     });
-    await session(browser, { device: 'tablet', locale: 'en-US', colorScheme: 'dark' }, async (page) => {
+    await session(browser, 'tablet dark', { device: 'tablet', locale: 'en-US', colorScheme: 'dark' }, async (page) => {
       await signInThroughUi(page, buyer, appUrl, password);
-      await page.locator('ion-menu ion-item').nth(2).click();
+      await openFromMenu(page, '/app/profile');
       await shows(screen(page, 'profile').locator('input[name="displayName"]'));
-      await snap(page, 'tablet-profile-dark.png');
+      await snap(page, 'profile', 'tablet-profile-dark.png');
     });
   } finally {
     await browser.close();
     await stop();
   }
+  for (const failure of failures) console.error(`Not taken: ${failure}`);
+  return failures.length ? 1 : 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,5 +1,5 @@
-import { loadStatuses, type LoadOutline, type OfferProfit, type PeriodTotals } from './dataApi.ts';
-import { array, bool, decimal, nullable, object, oneOf, readAs, text, uuid } from './guards.ts';
+import { loadStatuses, memberRoles, type LoadOutline, type Membership, type OfferProfit, type PeriodTotals } from './dataApi.ts';
+import { array, bool, decimal, nonEmptyText, nullable, object, oneOf, readAs, text, uuid, type Reader } from './guards.ts';
 import { periods, type DayRange, type Period } from './summary.ts';
 
 /** What the summary screen shows for one workspace and period, as fetched at `fetchedAt`. */
@@ -34,24 +34,46 @@ const readSnapshot = object({
   fetchedAt: text,
 });
 
-const key = (workspaceId: string, period: Period) => `arbidesk.summary.${workspaceId}.${period}`;
+const readMembership = object({ workspaceId: uuid, workspaceName: nonEmptyText, baseCurrency: text, role: oneOf(memberRoles) });
 
-/** Keeps the last summary of a workspace and period on this device, for when the backend is out of reach. */
-export function rememberSummary(snapshot: SummarySnapshot): void {
+const key = (workspaceId: string, period: Period) => `arbidesk.summary.${workspaceId}.${period}`;
+const workspaceKey = (userId: string) => `arbidesk.summary.workspace.${userId}`;
+
+function keep(storageKey: string, value: unknown): void {
   try {
-    localStorage.setItem(key(snapshot.workspaceId, snapshot.period), JSON.stringify(snapshot));
+    localStorage.setItem(storageKey, JSON.stringify(value));
   } catch {
     // A full or disabled storage only costs the offline copy.
   }
 }
 
-/** The kept summary, or null when there is none or it does not read as one (an older app version wrote it). */
-export function recallSummary(workspaceId: string, period: Period): SummarySnapshot | null {
-  const stored = localStorage.getItem(key(workspaceId, period));
-  if (!stored) return null;
+/** What is kept under `storageKey`, or null when nothing is or it does not read as `read` (an older app version wrote it). */
+function recall<T>(storageKey: string, read: Reader<T>, what: string): T | null {
   try {
-    return readAs(readSnapshot, JSON.parse(stored), 'stored summary');
+    const stored = localStorage.getItem(storageKey);
+    return stored ? readAs(read, JSON.parse(stored), what) : null;
   } catch {
     return null;
   }
+}
+
+/** Keeps the last summary of a workspace and period on this device, for when the backend is out of reach. */
+export function rememberSummary(snapshot: SummarySnapshot): void {
+  keep(key(snapshot.workspaceId, snapshot.period), snapshot);
+}
+
+export function recallSummary(workspaceId: string, period: Period): SummarySnapshot | null {
+  return recall(key(workspaceId, period), readSnapshot, 'stored summary');
+}
+
+/**
+ * Keeps which workspace the person last saw the summary of: without the backend the list of
+ * their workspaces cannot load, and this one stands in so the kept summary can show.
+ */
+export function rememberShownWorkspace(userId: string, workspace: Membership): void {
+  keep(workspaceKey(userId), workspace);
+}
+
+export function recallShownWorkspace(userId: string): Membership | null {
+  return recall(workspaceKey(userId), readMembership, 'stored workspace');
 }

@@ -19,7 +19,7 @@ import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, selectProfileStatus, useProfile } from '../stores/profile.ts';
 import { selectUser, useSession } from '../stores/session.ts';
-import { selectPeriod, selectSnapshotFor, selectSummaryOffline, selectSummaryStatus, useSummary } from '../stores/summary.ts';
+import { selectKeptWorkspace, selectPeriod, selectSnapshotFor, selectSummaryOffline, selectSummaryStatus, useSummary } from '../stores/summary.ts';
 import { selectCurrentWorkspace, selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
 
 type Metric = 'spend' | 'revenue' | 'profit' | 'roi' | 'ftds';
@@ -43,6 +43,12 @@ function ranked(offers: OfferProfit[], currency: string, language: Locale): Rank
     roi: o.roi === null ? null : formatPercent(o.roi, language),
     tone: o.profit > 0 ? 'good' : o.profit < 0 ? 'bad' : 'neutral',
   }));
+}
+
+/** When kept figures were fetched: the time of day, and the day too unless it is today. */
+function fetchedWhen(isoMoment: string, language: Locale, timeZone: string): string {
+  const today = new Date(isoMoment).toDateString() === new Date().toDateString();
+  return today ? formatClock(isoMoment, language) : formatMoment(isoMoment, language, timeZone);
 }
 
 interface FiguresProps {
@@ -103,8 +109,11 @@ function SummaryFigures({ snapshot, currency, language, timeZone }: FiguresProps
 export default function SummaryPage() {
   const { t } = useTranslation();
   const user = useSession(selectUser);
-  const workspace = useWorkspace(selectCurrentWorkspace);
+  const liveWorkspace = useWorkspace(selectCurrentWorkspace);
   const workspaceStatus = useWorkspace(selectWorkspaceStatus);
+  const keptWorkspace = useSummary(selectKeptWorkspace(user?.id));
+  // Until the person's workspaces load (they cannot while offline), the one whose summary this device kept stands in.
+  const workspace = liveWorkspace ?? (workspaceStatus === 'ready' ? undefined : keptWorkspace);
   const profile = useProfile(selectProfile);
   const profileStatus = useProfile(selectProfileStatus);
   const language = usePreferences(selectLanguage);
@@ -114,6 +123,7 @@ export default function SummaryPage() {
   const status = useSummary(selectSummaryStatus);
   const offline = useSummary(selectSummaryOffline);
   const workspaceId = workspace?.workspaceId;
+  const userId = user?.id;
   const profileSettled = profileStatus === 'ready' || profileStatus === 'failed';
   const timeZone = chosenTimeZone(profile?.timeZone);
 
@@ -124,9 +134,18 @@ export default function SummaryPage() {
   useEffect(() => (workspaceId ? useSummary.getState().followLoads(workspaceId) : undefined), [workspaceId]);
 
   useEffect(() => {
+    if (userId && liveWorkspace) useSummary.getState().rememberWorkspace(userId, liveWorkspace);
+  }, [userId, liveWorkspace]);
+
+  useEffect(() => {
     const { status: now, offline: kept } = useSummary.getState();
     if (reachable && (now === 'failed' || kept)) void useSummary.getState().reload();
   }, [reachable]);
+
+  const liveWorkspaceId = liveWorkspace?.workspaceId;
+  useEffect(() => {
+    if (!reachable && userId) useSummary.getState().showKept(userId, liveWorkspaceId);
+  }, [reachable, userId, liveWorkspaceId, period]);
 
   const refresh = async (event: CustomEvent<RefresherEventDetail>) => {
     await useSummary.getState().reload();
@@ -134,8 +153,8 @@ export default function SummaryPage() {
   };
 
   const body = () => {
-    if (workspaceStatus === 'failed' && user) return <LoadProblem onRetry={() => void useWorkspace.getState().load(user.id)} />;
-    if (workspaceStatus !== 'ready')
+    if (!workspace && workspaceStatus === 'failed' && user) return <LoadProblem onRetry={() => void useWorkspace.getState().load(user.id)} />;
+    if (!workspace && workspaceStatus !== 'ready')
       return (
         <div className="centered">
           <IonSpinner aria-label={t('common.wait')} />
@@ -157,7 +176,7 @@ export default function SummaryPage() {
         {offline && (
           <p className="summary-note offline-note" data-note="offline">
             <IonIcon icon={cloudOfflineOutline} aria-hidden="true" />
-            {t('summary.offlineAsOf', { time: formatClock(snapshot.fetchedAt, language) })}
+            {t('summary.offlineAsOf', { time: fetchedWhen(snapshot.fetchedAt, language, timeZone) })}
           </p>
         )}
         <SummaryFigures snapshot={snapshot} currency={workspace.baseCurrency} language={language} timeZone={timeZone} />

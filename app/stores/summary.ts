@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import { api } from '../lib/backend.ts';
+import type { Membership } from '../lib/dataApi.ts';
 import { periodRange, previousRange, rankByProfit, todayIn, type Period } from '../lib/summary.ts';
-import { recallSummary, rememberSummary, type SummarySnapshot } from '../lib/summaryCache.ts';
+import { recallShownWorkspace, recallSummary, rememberShownWorkspace, rememberSummary, type SummarySnapshot } from '../lib/summaryCache.ts';
 import { reportError } from './notices.ts';
 
 interface SummaryTarget {
@@ -16,11 +17,21 @@ interface SummaryState {
   status: 'idle' | 'loading' | 'ready' | 'failed';
   /** The snapshot was kept on this device: the backend did not answer. */
   offline: boolean;
+  /** The workspace whose summary this device kept for a person: it stands in while their workspaces cannot load. */
+  keptWorkspace: { userId: string; workspace: Membership } | null;
   /** Loads the summary of a workspace; `quiet` keeps the numbers on screen while it does. */
   load(target: SummaryTarget, quiet?: boolean): Promise<void>;
   /** Loads again what is on screen, quietly (a load finished, the connection is back). */
   reload(): Promise<void>;
   choosePeriod(period: Period): void;
+  /** Notes that the person saw this workspace's summary, for the next start without the backend. */
+  rememberWorkspace(userId: string, workspace: Membership): void;
+  /**
+   * The backend is out of reach: the figures on screen are marked as kept, or the copy this
+   * device kept shows at once instead of after the requests give up. Without `workspaceId`
+   * (the workspaces did not load) the one last seen stands in.
+   */
+  showKept(userId: string, workspaceId: string | undefined): void;
   /** Follows the workspace's uploads: numbers reload when one is applied or rolled back. Returns the unsubscribe. */
   followLoads(workspaceId: string): () => void;
   clear(): void;
@@ -52,6 +63,7 @@ export const useSummary = create<SummaryState>()((set, get) => ({
   snapshot: null,
   status: 'idle',
   offline: false,
+  keptWorkspace: null,
   load: async (target, quiet = false) => {
     const request = ++latestRequest;
     const period = get().period;
@@ -79,6 +91,18 @@ export const useSummary = create<SummaryState>()((set, get) => ({
     const target = get().target;
     if (target) void get().load(target);
   },
+  rememberWorkspace: (userId, workspace) => rememberShownWorkspace(userId, workspace),
+  showKept: (userId, workspaceId) => {
+    const { keptWorkspace, snapshot, period, status } = get();
+    const standIn = keptWorkspace?.userId === userId ? keptWorkspace.workspace : recallShownWorkspace(userId);
+    const shownId = workspaceId ?? standIn?.workspaceId;
+    const onScreen = snapshot && snapshot.workspaceId === shownId && snapshot.period === period && status === 'ready';
+    const kept = shownId && !onScreen ? recallSummary(shownId, period) : null;
+    set({
+      keptWorkspace: standIn ? { userId, workspace: standIn } : null,
+      ...(onScreen ? { offline: true } : kept ? { snapshot: kept, status: 'ready', offline: true } : {}),
+    });
+  },
   followLoads: (workspaceId) =>
     api().watchLoads(workspaceId, (status) => {
       if (get().target?.workspaceId !== workspaceId) return;
@@ -87,7 +111,7 @@ export const useSummary = create<SummaryState>()((set, get) => ({
     }),
   clear: () => {
     latestRequest += 1;
-    set({ target: null, snapshot: null, status: 'idle', offline: false });
+    set({ target: null, snapshot: null, status: 'idle', offline: false, keptWorkspace: null });
   },
 }));
 
@@ -108,3 +132,5 @@ export const selectSnapshotFor = (workspaceId: string | undefined) => (s: Summar
 export const selectPeriod = (s: SummaryState) => s.period;
 export const selectSummaryStatus = (s: SummaryState) => s.status;
 export const selectSummaryOffline = (s: SummaryState) => s.offline;
+export const selectKeptWorkspace = (userId: string | undefined) => (s: SummaryState) =>
+  s.keptWorkspace && s.keptWorkspace.userId === userId ? s.keptWorkspace.workspace : undefined;

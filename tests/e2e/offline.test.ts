@@ -1,6 +1,7 @@
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDistDir } from '../../supabase/local/appBuild.ts';
@@ -9,7 +10,8 @@ import { closeToasts, screen, shows, signInThroughUi, toastMessage } from '../su
 import { serveTestApp } from '../support/appServer.ts';
 import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
-import { createUser, testPassword, type TestUser } from '../support/users.ts';
+import { upload } from '../support/etl.ts';
+import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
 
 const sql = db();
 const clientIp = { apiUrl: stack.apiUrl, ip: '203.0.113.40' };
@@ -17,8 +19,50 @@ let app: AppServer;
 let browser: Browser;
 let person: TestUser;
 let workspaceId: string;
+/** A second person whose workspace has figures, for the summary kept on the device. */
+let keeper: TestUser;
+let keeperClient: SupabaseClient;
+let keeperWorkspaceId: string;
 
 const banner = (page: Page) => page.locator('.offline-banner');
+
+const today = new Date().toISOString().slice(0, 10);
+const conversions = `event_id,event_time,event_type,campaign_id,offer_id,geo,source,sub1,sub2,player_id,amount,payout,currency
+k1,${today} 00:00,first_deposit,c1,o-kilo,RU,moloco,n1,cr1,p1,300,120,USD
+`;
+const spend = `Date,Campaign ID,Campaign,Ad Group ID,Ad Group,Creative ID,Creative,Country,Impressions,Clicks,Installs,Spend,Currency
+${today},n1,RU,g1,G,cr1,C,RU,5000,250,20,40.00,USD
+`;
+const lateConversions = `event_id,event_time,event_type,campaign_id,offer_id,geo,source,sub1,sub2,player_id,amount,payout,currency
+k2,${today} 00:00,first_deposit,c1,o-kilo,RU,moloco,n1,cr1,p2,900,500,USD
+`;
+
+async function uploaded(name: string, body: string): Promise<void> {
+  const { body: answer } = await upload(keeperClient, keeperWorkspaceId, name, body);
+  if (answer.load.status !== 'done') throw new Error(`${name}: ${answer.load.status} ${answer.load.error_summary ?? ''}`);
+}
+
+/** Today's profit as the metrics RPC computes it. */
+async function profitToday(): Promise<number> {
+  const { data, error } = await keeperClient.rpc('metrics', { workspace: keeperWorkspaceId, date_from: today, date_to: today, group_by: [] });
+  if (error) throw error;
+  const [totals] = data as { profit: number }[];
+  if (!totals) throw new Error('no totals row');
+  return totals.profit;
+}
+
+/** Intl puts (narrow) no-break spaces in numbers and times; compare them as plain spaces. */
+const plain = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+const money = (value: number) => plain(new Intl.NumberFormat('en', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 }).format(value));
+const shownProfit = async (page: Page) => plain(await screen(page, 'summary').locator('[data-kpi="profit"] .kpi-value').innerText());
+
+/** Every clock time ("09:41 AM") from `from` to `to`, as the app writes the time of kept figures. */
+function clockTimes(from: number, to: number): string[] {
+  const clock = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit' });
+  const times = new Set<string>();
+  for (let moment = from; moment < to + 60_000; moment += 60_000) times.add(plain(clock.format(Math.min(moment, to))));
+  return [...times];
+}
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([serveTestApp(stack), launchChromium()]);
@@ -27,15 +71,33 @@ beforeAll(async () => {
   if (!row) throw new Error('no workspace');
   workspaceId = row.id;
   await sql`insert into public.workspace_members (workspace_id, user_id, role) values (${workspaceId}, ${person.id}, 'media_buyer')`;
+
+  keeper = await createUser(sql, 'offline-keeper');
+  const [kept] = await sql<{ id: string }[]>`insert into public.workspaces (name, created_by) values ('Echo Apps', ${keeper.id}) returning id`;
+  if (!kept) throw new Error('no workspace');
+  keeperWorkspaceId = kept.id;
+  await sql`insert into public.workspace_members (workspace_id, user_id, role) values (${keeperWorkspaceId}, ${keeper.id}, 'media_buyer')`;
+  await sql`update public.profiles set time_zone = 'UTC' where user_id = ${keeper.id}`;
+  keeperClient = await signIn(keeper, clientIp.ip);
+  await uploaded('tw-conversions.csv', conversions);
+  await uploaded('moloco-spend.csv', spend);
 }, 120_000);
 
-afterAll(() => cleanUpBrowserTest({ browser, app, sql, workspaceIds: [workspaceId], personId: person?.id }));
+afterAll(async () => {
+  if (keeper) await sql`delete from auth.users where id = ${keeper.id}`;
+  await cleanUpBrowserTest({ browser, app, sql, workspaceIds: [workspaceId, keeperWorkspaceId], personId: person?.id });
+});
 
 describe('when the backend is unreachable', () => {
   it('says so, and loads what it missed by itself once the backend is back', async () => {
     const context = await newAppContext(browser, { device: 'phone', locale: 'ru-RU', clientIp });
     const page = await context.newPage();
     await signInThroughUi(page, person, app.url, testPassword);
+    await shows(screen(page, 'summary').getByText('Данных пока нет'));
+    // A device that kept no summary: the screen says what did not load.
+    await page.evaluate(() => {
+      for (const key of Object.keys(localStorage)) if (key.startsWith('arbidesk.summary.')) localStorage.removeItem(key);
+    });
 
     await page.route(`${stack.apiUrl}/**`, (route) => route.abort('connectionrefused'));
     await page.reload();
@@ -77,6 +139,40 @@ describe('the service worker', () => {
     await context.setOffline(false);
     await context.close();
   }, 60_000);
+
+  it('opens a signed-in phone on the summary it kept, marked offline with its time, and refreshes once back online', async () => {
+    const context = await newAppContext(browser, { device: 'phone', locale: 'en-US', clientIp, serviceWorkers: 'allow' });
+    const page = await context.newPage();
+    const summary = screen(page, 'summary');
+    const offlineNote = summary.locator('[data-note="offline"]');
+    const fetchedFrom = Date.now();
+    await signInThroughUi(page, keeper, app.url, testPassword);
+    const before = await profitToday();
+    await expect.poll(() => shownProfit(page), { timeout: 20_000 }).toBe(money(before));
+    await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated');
+
+    const fetchedBy = Date.now();
+    await context.setOffline(true);
+    await page.reload();
+    await shows(offlineNote);
+    await shows(banner(page).getByText('No connection to the server. Reconnecting by itself…'));
+    await shows(summary.getByText('Echo Apps · Media buyer'));
+    expect(await shownProfit(page)).toBe(money(before));
+    const asOf = plain(await offlineNote.innerText());
+    expect(clockTimes(fetchedFrom, fetchedBy).map((time) => `Offline: figures as of ${time}`)).toContain(asOf);
+    await shows(summary.locator('.latest-load').getByText('moloco-spend.csv'));
+
+    // A load finishes while the phone is offline; back online, the summary shows its numbers.
+    await uploaded('tw-late.csv', lateConversions);
+    const after = await profitToday();
+    expect(after).not.toBe(before);
+    await context.setOffline(false);
+    await expect.poll(() => shownProfit(page), { timeout: 30_000 }).toBe(money(after));
+    await offlineNote.waitFor({ state: 'detached', timeout: 10_000 });
+    await banner(page).waitFor({ state: 'detached', timeout: 10_000 });
+    await shows(summary.locator('.latest-load').getByText('tw-late.csv'));
+    await context.close();
+  }, 90_000);
 
   it('offers a newly deployed version and switches to it when asked', async () => {
     // A copy of the build, so "deploying" a new service worker does not touch app/dist.
