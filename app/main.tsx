@@ -17,6 +17,7 @@ import { loadAppConfig } from './lib/config.ts';
 import type { DataApi } from './lib/dataApi.ts';
 import { initI18n } from './lib/i18n.ts';
 import { registerServiceWorker } from './lib/serviceWorker.ts';
+import { forgetSummaries } from './lib/summaryCache.ts';
 import { useConnection } from './stores/connection.ts';
 import { usePreferences } from './stores/preferences.ts';
 import { useProfile } from './stores/profile.ts';
@@ -36,6 +37,7 @@ function followSession(dataApi: DataApi): void {
     if (!user) {
       useWorkspace.getState().clear();
       useProfile.getState().clear();
+      if (event === 'SIGNED_OUT') forgetSummaries();
       return;
     }
     // Token refreshes and updates keep the person; supabase-js also asks that its listener not await its own calls.

@@ -77,3 +77,13 @@ export function rememberShownWorkspace(userId: string, workspace: Membership): v
 export function recallShownWorkspace(userId: string): Membership | null {
   return recall(workspaceKey(userId), readMembership, 'stored workspace');
 }
+
+/** Removes every kept summary: signing out leaves no figures of the workspace on a shared device. */
+export function forgetSummaries(): void {
+  try {
+    const kept = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter((k) => k?.startsWith('arbidesk.summary.'));
+    for (const storageKey of kept) if (storageKey) localStorage.removeItem(storageKey);
+  } catch {
+    // Storage that cannot be read holds nothing to forget.
+  }
+}

@@ -48,6 +48,18 @@ describe('the app shell on a phone (390×844), Russian browser', () => {
 
     // The phone's tab bar keeps to five; the workspace switcher is reached from Settings.
     expect(await page.locator('ion-tab-bar ion-tab-button').count()).toBeLessThanOrEqual(5);
+    // …and every Russian label is shown whole, inside the screen (none cut by its neighbours or the edge).
+    const labels = await page.locator('ion-tab-bar ion-tab-button ion-label').evaluateAll((nodes) =>
+      nodes.map((n) => {
+        const box = n.getBoundingClientRect();
+        return { text: n.textContent, left: box.left, right: box.right, cut: n.scrollWidth > n.clientWidth };
+      }),
+    );
+    for (const label of labels) {
+      expect(label, label.text ?? '').toMatchObject({ cut: false });
+      expect(label.left, label.text ?? '').toBeGreaterThanOrEqual(0);
+      expect(label.right, label.text ?? '').toBeLessThanOrEqual(390);
+    }
     // The workspace switcher lists both memberships with roles; the choice survives a reload.
     await page.locator('ion-tab-button[tab="settings"]').click();
     await screen(page, 'settings').locator('ion-item[data-link="workspaces"]').click();
@@ -86,12 +98,15 @@ describe('the app shell on a phone (390×844), Russian browser', () => {
     await page.reload();
     await shows(screen(page, 'profile').getByText('Asia/Tokyo'));
 
-    // Sign-out ends the session on the device: a reload stays signed out.
+    // Sign-out ends the session on the device (a reload stays signed out) and leaves none of the workspace's figures.
+    const keptSummaries = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('arbidesk.summary.')));
+    expect((await keptSummaries()).length).toBeGreaterThan(0);
     await screen(page, 'profile').getByText('Выйти').click();
     await page.waitForURL('**/sign-in');
     await page.reload();
     await shows(screen(page, 'sign-in'));
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('sb-')))).toEqual([]);
+    expect(await keptSummaries()).toEqual([]);
     await context.close();
   }, 90_000);
 });
