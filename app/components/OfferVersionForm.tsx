@@ -1,0 +1,79 @@
+import { IonButton, IonList, IonSpinner, IonText } from '@ionic/react';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { UserMessage } from '../lib/errors.ts';
+import { needsBackdateReason } from '../lib/offers.ts';
+import type { CapPolicy, KpiPolicy, OfferVersion } from '../lib/offersApi.ts';
+import { emptyTerms, readTerms, startingNow, startsInPast, type OfferTerms, type Problems, type TermsDraft } from '../lib/offersTerms.ts';
+import { OfferTermsFields } from './OfferTermsFields.tsx';
+
+interface OfferVersionFormProps {
+  /** The terms the new version starts from (the current version), if any. */
+  current: OfferVersion | null;
+  kpiPolicies: KpiPolicy[];
+  capPolicies: CapPolicy[];
+  busy: boolean;
+  /** What the server refused (an overlap, a change in the past), shown above the button. */
+  problem: UserMessage | null;
+  onSubmit(terms: OfferTerms): void;
+}
+
+function startingFrom(current: OfferVersion | null): TermsDraft {
+  const draft = emptyTerms(new Date(), current?.currency);
+  if (!current) return draft;
+  return {
+    ...draft,
+    geos: current.geos.join(', '),
+    rate: String(current.rate),
+    kpiPolicyId: current.kpiPolicyId ?? '',
+    capPolicyId: current.capPolicyId ?? '',
+    landingType: current.landingType ?? '',
+    approach: current.approach ?? '',
+  };
+}
+
+/** New terms from a moment: the current version closes there (edit = a new version). */
+export function OfferVersionForm({ current, kpiPolicies, capPolicies, busy, problem, onSubmit }: OfferVersionFormProps) {
+  const { t } = useTranslation();
+  const [offered] = useState<TermsDraft>(() => startingFrom(current));
+  const [draft, setDraft] = useState<TermsDraft>(offered);
+  const [problems, setProblems] = useState<Problems>({});
+  const reasonAsked = problem !== null && needsBackdateReason(problem);
+  const shownProblems = reasonAsked && draft.reason.trim() === '' ? { ...problems, reason: 'offers.form.invalid.reason' } : problems;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const result = readTerms(draft);
+    setProblems('problems' in result ? result.problems : {});
+    if ('terms' in result) onSubmit(startingNow(result.terms, draft.validFrom, offered.validFrom));
+  };
+
+  return (
+    <form onSubmit={submit} noValidate data-form="new-version">
+      <p className="ion-padding-horizontal hint">{t('offers.version.explain')}</p>
+      <IonList inset>
+        <OfferTermsFields
+          draft={draft}
+          problems={shownProblems}
+          kpiPolicies={kpiPolicies}
+          capPolicies={capPolicies}
+          askReason={reasonAsked || (draft.validFrom !== offered.validFrom && startsInPast(draft.validFrom))}
+          startHint="offers.version.validFromHelp"
+          onChange={(changes) => setDraft({ ...draft, ...changes })}
+        />
+      </IonList>
+      <div className="ion-padding-horizontal">
+        {problem && (
+          <IonText color="danger">
+            <p className="offer-form-problem" role="alert" data-problem={problem.key}>
+              {t(problem.key, problem.values)}
+            </p>
+          </IonText>
+        )}
+        <IonButton type="submit" expand="block" disabled={busy}>
+          {busy ? <IonSpinner name="dots" aria-label={t('common.wait')} /> : t('offers.version.submit')}
+        </IonButton>
+      </div>
+    </form>
+  );
+}
