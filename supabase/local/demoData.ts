@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { generateDemoData, type DemoSummary } from '../../bench/generators/demoData.ts';
+import { loadDemoRegistry } from './demoRegistry.ts';
 import { demoUsers } from './demoUsers.ts';
 
 /** The demo team seed.sql creates. */
@@ -23,7 +24,8 @@ function yesterday(): string {
 /**
  * Generates 90 days of realistic TrafficWave and Moloco exports (seeded, so every new stack
  * gets the same numbers for the same end date) and loads them through the ETL function as the
- * demo media buyer, exactly the path a team's own files take.
+ * demo media buyer, exactly the path a team's own files take; then the affiliate manager's
+ * offers registry over it (demoRegistry.ts).
  */
 export async function loadDemoData(apiUrl: string, anonKey: string, dataDir: string, days = 90): Promise<{ loads: DemoLoad[]; summary: DemoSummary }> {
   const data = generateDemoData({ seed: 2026, days, endDate: yesterday(), scale: 1, outDir: join(dataDir, 'demo') });
@@ -42,5 +44,6 @@ export async function loadDemoData(apiUrl: string, anonKey: string, dataDir: str
     loads.push({ file, status: load.status, accepted: Number(load.rows_accepted), rejected: Number(load.rows_rejected) });
   }
   await client.auth.signOut();
+  await loadDemoRegistry(apiUrl, anonKey, demoWorkspaceId);
   return { loads, summary: data.summary };
 }
