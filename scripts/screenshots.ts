@@ -14,12 +14,14 @@ import { launchChromium, newAppContext, type AppContextOptions } from '../tests/
 import { freePort } from '../tests/support/globalSetup.ts';
 
 /**
- * `npm run screenshots`: the app as a media buyer sees it, on a phone (390×844) and a tablet
- * (1024×768), light and dark, into docs/screenshots/. Uses the stack `npm start` runs, or
+ * `npm run screenshots`: the app as a media buyer sees it, and the offers screens as the
+ * affiliate manager does, on a phone (390×844) and a tablet (1024×768), light and dark, into
+ * docs/screenshots/. Uses the stack `npm start` runs, or
  * starts a throw-away one with the demo data.
  */
 const outDir = resolve(projectRoot, 'docs/screenshots');
 const buyer = { email: demoUsers.users.find((u) => u.role === 'media_buyer')?.email ?? '' };
+const manager = { email: demoUsers.users.find((u) => u.role === 'affiliate_manager')?.email ?? '' };
 
 interface Target {
   appUrl: string;
@@ -145,6 +147,32 @@ async function main(): Promise<number> {
       await openFromMenu(page, '/app/settings');
       await shows(screen(page, 'settings'));
       await snap(page, 'settings', 'tablet-settings.png');
+    });
+    await session(browser, 'tablet offers', { device: 'tablet', locale: 'ru-RU' }, async (page) => {
+      // The affiliate manager's screens: the registry, an offer with a rate change, a program.
+      await signInThroughUi(page, manager, appUrl, password);
+      await openFromMenu(page, '/app/offers');
+      const offers = screen(page, 'offers');
+      await shows(offers.locator('[data-offers="table"] tr[data-code]').first(), 30_000);
+      await snap(page, 'offers', 'tablet-offers.png');
+      await offers.locator('tr[data-code="OF102-CPA"] [data-action="open-offer"]').click();
+      const offer = screen(page, 'offer');
+      await offer.locator('[data-tab="history"]').click();
+      await shows(offer.locator('[data-history="versions"]'), 30_000);
+      await snap(page, 'offer', 'tablet-offer-history.png');
+      await openFromMenu(page, '/app/programs');
+      const programs = screen(page, 'programs');
+      await shows(programs.locator('ion-item[data-program]').first(), 30_000);
+      await snap(page, 'programs', 'tablet-programs.png');
+      await programs.locator('ion-item[data-program]').first().click();
+      await shows(screen(page, 'program').locator('[data-action="edit-terms"]'), 30_000);
+      await snap(page, 'program', 'tablet-program.png');
+    });
+    await session(browser, 'phone offers', { device: 'phone', locale: 'ru-RU' }, async (page) => {
+      await signInThroughUi(page, manager, appUrl, password);
+      await page.locator('ion-tab-button[tab="offers"]').click();
+      await shows(screen(page, 'offers').locator('[data-offers="table"] tr[data-code]').first(), 30_000);
+      await snap(page, 'offers', 'phone-offers.png');
     });
     await session(browser, 'tablet dark', { device: 'tablet', locale: 'en-US', colorScheme: 'dark' }, async (page) => {
       await signInThroughUi(page, buyer, appUrl, password);

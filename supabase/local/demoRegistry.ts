@@ -82,7 +82,9 @@ export async function loadDemoRegistry(apiUrl: string, anonKey: string, workspac
   );
   const cap = must(await manager.from('cap_policies').insert({ workspace_id: workspaceId, name: '60 FTD a day', period: 'day', event_type: 'first_deposit', cap_limit: 60 }).select('id').single(), 'cap policy');
 
-  const termsFrom = new Date(Date.now() - 120 * 86_400_000).toISOString();
+  // Terms start at midnight in Moscow, where the demo team works.
+  const moscowMidnight = (daysAgo: number) => `${new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10)}T00:00:00+03:00`;
+  const termsFrom = moscowMidnight(120);
   const offerIds: string[] = [];
   for (const [index, [twOfferId, linkTitle]] of twOffers.entries()) {
     const network = must(await manager.from('tw_events').select('affiliate_network').eq('workspace_id', workspaceId).eq('offer_id', twOfferId).limit(1), `network of ${twOfferId}`)[0]?.affiliate_network as string | undefined;
@@ -93,7 +95,6 @@ export async function loadDemoRegistry(apiUrl: string, anonKey: string, workspac
           workspace: workspaceId,
           code: `${twOfferId.toUpperCase()}-CPA`,
           name,
-          product: name,
           program: (network && programIds.get(network)) ?? null,
           valid_from: termsFrom,
           rate: 60 + index * 5,
@@ -123,7 +124,7 @@ export async function loadDemoRegistry(apiUrl: string, anonKey: string, workspac
     must(
       await admin.rpc('open_offer_version', {
         offer: offerIds[1],
-        valid_from: new Date(Date.now() - 21 * 86_400_000).toISOString().slice(0, 10),
+        valid_from: moscowMidnight(21),
         rate: 75,
         currency: 'USD',
         kpi_policy_id: kpi.id,
