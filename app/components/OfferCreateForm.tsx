@@ -4,7 +4,9 @@ import { useTranslation } from 'react-i18next';
 import type { UserMessage } from '../lib/errors.ts';
 import type { CapPolicy, KpiPolicy, ProgramOption } from '../lib/offersApi.ts';
 import { emptyTerms, readOffer, readTerms, type NewOffer, type OfferDraft, type OfferTerms, type Problems, type TermsDraft } from '../lib/offersTerms.ts';
+import type { PolicyEditing, PolicyRow, PolicySaveOutcome } from '../lib/policies.ts';
 import { OfferTermsFields } from './OfferTermsFields.tsx';
+import { PolicyEditor } from './PolicyEditor.tsx';
 
 interface OfferCreateFormProps {
   programs: ProgramOption[];
@@ -14,6 +16,8 @@ interface OfferCreateFormProps {
   /** What the server refused, shown above the button. */
   problem: UserMessage | null;
   onSubmit(offer: NewOffer, terms: OfferTerms): void;
+  /** Absent: the person cannot add policies from the pickers. */
+  onCreatePolicy?: (policy: PolicyRow) => Promise<PolicySaveOutcome>;
 }
 
 function startOfToday(): Date {
@@ -23,11 +27,12 @@ function startOfToday(): Date {
 }
 
 /** A new offer: code, name, product, program, and its first terms. */
-export function OfferCreateForm({ programs, kpiPolicies, capPolicies, busy, problem, onSubmit }: OfferCreateFormProps) {
+export function OfferCreateForm({ programs, kpiPolicies, capPolicies, busy, problem, onSubmit, onCreatePolicy }: OfferCreateFormProps) {
   const { t } = useTranslation();
   const [offer, setOffer] = useState<OfferDraft>({ code: '', name: '', product: '', programId: '' });
   const [terms, setTerms] = useState<TermsDraft>(() => emptyTerms(startOfToday()));
   const [problems, setProblems] = useState<Problems>({});
+  const [creating, setCreating] = useState<PolicyEditing | null>(null);
 
   const chooseProgram = (programId: string) => {
     setOffer({ ...offer, programId });
@@ -60,41 +65,65 @@ export function OfferCreateForm({ programs, kpiPolicies, capPolicies, busy, prob
   );
 
   return (
-    <form onSubmit={submit} noValidate data-form="new-offer">
-      <IonList inset>
-        {field('code', 64)}
-        {field('name', 200)}
-        {field('product', 200)}
-        <IonItem>
-          <label className="item-block">
-            <span className="field-label">{t('offers.fields.program')}</span>
-            <select className="offer-select" name="programId" value={offer.programId} onChange={(e) => chooseProgram(e.target.value)}>
-              <option value="">{t('offers.form.noProgram')}</option>
-              {programs.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        </IonItem>
-      </IonList>
-      <IonList inset>
-        <IonListHeader>{t('offers.form.firstTerms')}</IonListHeader>
-        <OfferTermsFields draft={terms} problems={problems} kpiPolicies={kpiPolicies} capPolicies={capPolicies} askReason={false} startHint="offers.form.validFromHelp" onChange={(changes) => setTerms({ ...terms, ...changes })} />
-      </IonList>
-      <div className="ion-padding-horizontal">
-        {problem && (
-          <IonText color="danger">
-            <p className="offer-form-problem" role="alert" data-problem={problem.key}>
-              {t(problem.key, problem.values)}
-            </p>
-          </IonText>
-        )}
-        <IonButton type="submit" expand="block" disabled={busy}>
-          {busy ? <IonSpinner name="dots" aria-label={t('common.wait')} /> : t('offers.form.create')}
-        </IonButton>
-      </div>
-    </form>
+    <>
+      <form onSubmit={submit} noValidate data-form="new-offer">
+        <IonList inset>
+          {field('code', 64)}
+          {field('name', 200)}
+          {field('product', 200)}
+          <IonItem>
+            <label className="item-block">
+              <span className="field-label">{t('offers.fields.program')}</span>
+              <select className="offer-select" name="programId" value={offer.programId} onChange={(e) => chooseProgram(e.target.value)}>
+                <option value="">{t('offers.form.noProgram')}</option>
+                {programs.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </IonItem>
+        </IonList>
+        <IonList inset>
+          <IonListHeader>{t('offers.form.firstTerms')}</IonListHeader>
+          <OfferTermsFields
+            draft={terms}
+            problems={problems}
+            kpiPolicies={kpiPolicies}
+            capPolicies={capPolicies}
+            askReason={false}
+            startHint="offers.form.validFromHelp"
+            onChange={(changes) => setTerms({ ...terms, ...changes })}
+            onNewPolicy={onCreatePolicy && ((kind) => setCreating({ kind, policy: null }))}
+          />
+        </IonList>
+        <div className="ion-padding-horizontal">
+          {problem && (
+            <IonText color="danger">
+              <p className="offer-form-problem" role="alert" data-problem={problem.key}>
+                {t(problem.key, problem.values)}
+              </p>
+            </IonText>
+          )}
+          <IonButton type="submit" expand="block" disabled={busy}>
+            {busy ? <IonSpinner name="dots" aria-label={t('common.wait')} /> : t('offers.form.create')}
+          </IonButton>
+        </div>
+      </form>
+      {onCreatePolicy && (
+        <PolicyEditor
+          editing={creating}
+          uses={[]}
+          busy={busy}
+          onSave={(_, policy) => onCreatePolicy(policy)}
+          onSaved={(id) => {
+            if (creating) setTerms((d) => ({ ...d, [creating.kind === 'kpi' ? 'kpiPolicyId' : 'capPolicyId']: id }));
+            setCreating(null);
+          }}
+          onClose={() => setCreating(null)}
+        />
+      )}
+    </>
   );
 }

@@ -37,7 +37,6 @@ export function OfferParameters(props: OfferParametersProps) {
   const { offer, current, live, canWrite, busy, formatRate, formatMoment } = props;
   const { t } = useTranslation();
   const geos = current ? (current.geos.length ? current.geos.join(', ') : t('offers.allGeos')) : null;
-  const geoRates = current?.geoRates.map((g) => `${g.geo}: ${formatRate(g.rate, g.currency ?? current.currency)}`).join(', ');
   const validity = current ? `${formatMoment(current.validFrom)} — ${current.validTo ? formatMoment(current.validTo) : t('offers.openEnd')}` : null;
   return (
     <div data-tab-body="parameters">
@@ -66,7 +65,18 @@ export function OfferParameters(props: OfferParametersProps) {
           <Row name="validity" label={t('offers.fields.validity')} value={validity} />
           <Row name="rate" label={t('offers.fields.rate')} value={formatRate(current.rate, current.currency)} />
           <Row name="geos" label={t('offers.fields.geos')} value={geos} />
-          {geoRates ? <Row name="geoRates" label={t('offers.fields.geoRates')} value={geoRates} /> : null}
+          {current.geoRates.length > 0 && (
+            <IonItem data-param="geoRates">
+              <IonLabel className="offer-param">
+                <span className="field-label">{t('offers.fields.geoRates')}</span>
+                {current.geoRates.map((g) => (
+                  <span key={g.geo} className="field-value" data-geo-rate={g.geo}>
+                    {g.geo}: {formatRate(g.rate, g.currency ?? current.currency)}
+                  </span>
+                ))}
+              </IonLabel>
+            </IonItem>
+          )}
           <Row name="kpi" label={t('offers.fields.kpiPolicyId')} value={props.kpiName} />
           <Row name="cap" label={t('offers.fields.capPolicyId')} value={props.capName} />
           <Row name="landingType" label={t('offers.fields.landingType')} value={current.landingType} />

@@ -1,12 +1,17 @@
 import { IonItem, IonLabel, IonList, IonListHeader } from '@ionic/react';
 import { useTranslation } from 'react-i18next';
+import type { Locale } from '../lib/dataApi.ts';
 import type { CapPolicy, KpiPolicy } from '../lib/offersApi.ts';
+import { formatRequirement } from '../lib/policies.ts';
 
-type OfferPolicyProps = { kind: 'caps'; policy: CapPolicy | null; formatCount(value: number): string } | { kind: 'kpi'; policy: KpiPolicy | null };
+type OfferPolicyProps = ({ kind: 'caps'; policy: CapPolicy | null; formatCount(value: number): string } | { kind: 'kpi'; policy: KpiPolicy | null; language: Locale }) & {
+  /** How many offers' terms use the policy, this one included. */
+  usedBy: number;
+};
 
-function Line({ label, value }: { label: string; value: string }) {
+function Line({ name, label, value }: { name: string; label: string; value: string }) {
   return (
-    <IonItem>
+    <IonItem data-policy-field={name}>
       <IonLabel className="offer-param ion-text-wrap">
         <span className="field-label">{label}</span>
         <span className="field-value">{value}</span>
@@ -20,30 +25,33 @@ export function OfferPolicy(props: OfferPolicyProps) {
   const { t } = useTranslation();
   if (!props.policy)
     return (
-      <p className="ion-padding hint" data-tab-body={props.kind}>
+      <p className="ion-padding hint" data-attached-policy="none">
         {t(`offers.policy.${props.kind}.none`)}
       </p>
     );
+  const shared = props.usedBy > 1 && <Line name="shared" label={t('offers.policies.sharedLabel')} value={t('offers.policies.sharedCount', { total: props.usedBy })} />;
   if (props.kind === 'caps') {
     const cap = props.policy;
     return (
-      <IonList inset data-tab-body="caps" data-policy={cap.id}>
+      <IonList key={cap.id} inset data-attached-policy={cap.id}>
         <IonListHeader>{cap.name}</IonListHeader>
-        <Line label={t('offers.policy.caps.limit')} value={t('offers.policy.caps.limitValue', { limit: props.formatCount(cap.capLimit), period: t(`offers.policy.caps.period.${cap.period}`, { defaultValue: cap.period }) })} />
-        <Line label={t('offers.policy.caps.event')} value={t(`offers.policy.caps.eventType.${cap.eventType}`, { defaultValue: cap.eventType })} />
-        {cap.notes && <Line label={t('offers.fields.notes')} value={cap.notes} />}
+        <Line name="limit" label={t('offers.policy.caps.limit')} value={t('offers.policy.caps.limitValue', { limit: props.formatCount(cap.capLimit), period: t(`offers.policy.caps.period.${cap.period}`, { defaultValue: cap.period }) })} />
+        <Line name="event" label={t('offers.policy.caps.event')} value={t(`offers.policy.caps.eventType.${cap.eventType}`, { defaultValue: cap.eventType })} />
+        {cap.notes && <Line name="notes" label={t('offers.fields.notes')} value={cap.notes} />}
+        {shared}
       </IonList>
     );
   }
   const kpi = props.policy;
   return (
-    <IonList inset data-tab-body="kpi" data-policy={kpi.id}>
+    <IonList key={kpi.id} inset data-attached-policy={kpi.id}>
       <IonListHeader>{kpi.name}</IonListHeader>
-      {kpi.description && <Line label={t('offers.policy.kpi.description')} value={kpi.description} />}
+      {kpi.description && <Line name="description" label={t('offers.policy.kpi.description')} value={kpi.description} />}
       {kpi.requirements.map(([key, value]) => (
-        <Line key={key} label={t(`offers.policy.kpi.requirement.${key}`, { defaultValue: key })} value={value} />
+        <Line key={key} name={key} label={t(`offers.policy.kpi.requirement.${key}`, { defaultValue: key })} value={formatRequirement(key, value, props.language)} />
       ))}
-      {kpi.requirements.length === 0 && <Line label={t('offers.policy.kpi.requirements')} value="—" />}
+      {kpi.requirements.length === 0 && <Line name="requirements" label={t('offers.policy.kpi.requirements')} value="—" />}
+      {shared}
     </IonList>
   );
 }

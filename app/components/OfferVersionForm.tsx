@@ -5,7 +5,9 @@ import type { UserMessage } from '../lib/errors.ts';
 import { needsBackdateReason } from '../lib/offers.ts';
 import type { CapPolicy, KpiPolicy, OfferVersion } from '../lib/offersApi.ts';
 import { emptyTerms, readTerms, startingNow, startsInPast, type OfferTerms, type Problems, type TermsDraft } from '../lib/offersTerms.ts';
+import type { PolicyEditing, PolicyKind, PolicyRow, PolicySaveOutcome } from '../lib/policies.ts';
 import { OfferTermsFields } from './OfferTermsFields.tsx';
+import { PolicyEditor } from './PolicyEditor.tsx';
 
 interface OfferVersionFormProps {
   /** The terms the new version starts from (the current version), if any. */
@@ -15,9 +17,14 @@ interface OfferVersionFormProps {
   busy: boolean;
   /** What the server refused (an overlap, a change in the past), shown above the button. */
   problem: UserMessage | null;
+  /** Policies chosen before the form opened (attaching one from the Caps or KPI tab). */
+  preset?: Partial<Pick<TermsDraft, 'kpiPolicyId' | 'capPolicyId'>>;
   onSubmit(terms: OfferTerms): void;
+  /** Absent: the person cannot add policies from the pickers. */
+  onCreatePolicy?: (policy: PolicyRow) => Promise<PolicySaveOutcome>;
 }
 
+/** The current terms as the new version's starting point, GEO rates included (they do not carry over by themselves). */
 function startingFrom(current: OfferVersion | null): TermsDraft {
   const draft = emptyTerms(new Date(), current?.currency);
   if (!current) return draft;
@@ -29,14 +36,17 @@ function startingFrom(current: OfferVersion | null): TermsDraft {
     capPolicyId: current.capPolicyId ?? '',
     landingType: current.landingType ?? '',
     approach: current.approach ?? '',
+    geoRates: current.geoRates.map((g) => ({ geo: g.geo, rate: String(g.rate), currency: g.currency ?? '' })),
   };
 }
 
 /** New terms from a moment: the current version closes there (edit = a new version). */
-export function OfferVersionForm({ current, kpiPolicies, capPolicies, busy, problem, onSubmit }: OfferVersionFormProps) {
+export function OfferVersionForm({ current, kpiPolicies, capPolicies, busy, problem, preset, onSubmit, onCreatePolicy }: OfferVersionFormProps) {
   const { t } = useTranslation();
   const [offered] = useState<TermsDraft>(() => startingFrom(current));
-  const [draft, setDraft] = useState<TermsDraft>(offered);
+  const [draft, setDraft] = useState<TermsDraft>(() => ({ ...offered, ...preset }));
+  const [creating, setCreating] = useState<PolicyEditing | null>(null);
+  const choose = (kind: PolicyKind, policyId: string) => setDraft((d) => ({ ...d, [kind === 'kpi' ? 'kpiPolicyId' : 'capPolicyId']: policyId }));
   const [problems, setProblems] = useState<Problems>({});
   const reasonAsked = problem !== null && needsBackdateReason(problem);
   const shownProblems = reasonAsked && draft.reason.trim() === '' ? { ...problems, reason: 'offers.form.invalid.reason' } : problems;
@@ -49,31 +59,47 @@ export function OfferVersionForm({ current, kpiPolicies, capPolicies, busy, prob
   };
 
   return (
-    <form onSubmit={submit} noValidate data-form="new-version">
-      <p className="ion-padding-horizontal hint">{t('offers.version.explain')}</p>
-      <IonList inset>
-        <OfferTermsFields
-          draft={draft}
-          problems={shownProblems}
-          kpiPolicies={kpiPolicies}
-          capPolicies={capPolicies}
-          askReason={reasonAsked || (draft.validFrom !== offered.validFrom && startsInPast(draft.validFrom))}
-          startHint="offers.version.validFromHelp"
-          onChange={(changes) => setDraft({ ...draft, ...changes })}
+    <>
+      <form onSubmit={submit} noValidate data-form="new-version">
+        <p className="ion-padding-horizontal hint">{t('offers.version.explain')}</p>
+        <IonList inset>
+          <OfferTermsFields
+            draft={draft}
+            problems={shownProblems}
+            kpiPolicies={kpiPolicies}
+            capPolicies={capPolicies}
+            askReason={reasonAsked || (draft.validFrom !== offered.validFrom && startsInPast(draft.validFrom))}
+            startHint="offers.version.validFromHelp"
+            onChange={(changes) => setDraft({ ...draft, ...changes })}
+            onNewPolicy={onCreatePolicy && ((kind) => setCreating({ kind, policy: null }))}
+          />
+        </IonList>
+        <div className="ion-padding-horizontal">
+          {problem && (
+            <IonText color="danger">
+              <p className="offer-form-problem" role="alert" data-problem={problem.key}>
+                {t(problem.key, problem.values)}
+              </p>
+            </IonText>
+          )}
+          <IonButton type="submit" expand="block" disabled={busy}>
+            {busy ? <IonSpinner name="dots" aria-label={t('common.wait')} /> : t('offers.version.submit')}
+          </IonButton>
+        </div>
+      </form>
+      {onCreatePolicy && (
+        <PolicyEditor
+          editing={creating}
+          uses={[]}
+          busy={busy}
+          onSave={(_, policy) => onCreatePolicy(policy)}
+          onSaved={(id) => {
+            if (creating) choose(creating.kind, id);
+            setCreating(null);
+          }}
+          onClose={() => setCreating(null)}
         />
-      </IonList>
-      <div className="ion-padding-horizontal">
-        {problem && (
-          <IonText color="danger">
-            <p className="offer-form-problem" role="alert" data-problem={problem.key}>
-              {t(problem.key, problem.values)}
-            </p>
-          </IonText>
-        )}
-        <IonButton type="submit" expand="block" disabled={busy}>
-          {busy ? <IonSpinner name="dots" aria-label={t('common.wait')} /> : t('offers.version.submit')}
-        </IonButton>
-      </div>
-    </form>
+      )}
+    </>
   );
 }

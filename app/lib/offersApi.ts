@@ -91,7 +91,9 @@ export interface KpiPolicy {
   id: string;
   name: string;
   description: string | null;
-  requirements: [string, string][];
+  requirements: [string, number | string][];
+  /** Set: no longer offered for new terms (lib/policies.ts). */
+  archivedAt: string | null;
 }
 
 export interface CapPolicy {
@@ -101,12 +103,13 @@ export interface CapPolicy {
   eventType: string;
   capLimit: number;
   notes: string | null;
+  archivedAt: string | null;
 }
 
-/** A JSON object's entries, values as JSON text (KPI requirements are free-form). */
-const entries: Reader<[string, string][]> = (value, path) => {
+/** A JSON object's entries: numbers and text as they are, anything else as JSON text (KPI requirements are free-form). */
+const entries: Reader<[string, number | string][]> = (value, path) => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidResponseError(path, 'an object');
-  return Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  return Object.entries(value).map(([k, v]) => [k, typeof v === 'string' || typeof v === 'number' ? v : JSON.stringify(v)]);
 };
 
 const readListRow = object({
@@ -174,11 +177,16 @@ const readCampaign = object({
   other_currency_rows: decimal,
 });
 const readProgram = object({ id: uuid, name: text, status: text, default_currency: text });
-const readKpi = object({ id: uuid, name: text, description: nullable(text), requirements: entries });
-const readCap = object({ id: uuid, name: text, period: text, event_type: text, cap_limit: decimal, notes: nullable(text) });
+const readKpi = object({ id: uuid, name: text, description: nullable(text), requirements: entries, archived_at: nullable(text) });
+const readCap = object({ id: uuid, name: text, period: text, event_type: text, cap_limit: decimal, notes: nullable(text), archived_at: nullable(text) });
+
+/** open_offer_version()'s geo_rates: {"DE": 12} or, with a currency of its own, {"DE": {"rate": 12, "currency": "EUR"}}. */
+function geoRatesArgument(terms: OfferTerms): Record<string, number | { rate: number; currency: string }> {
+  return Object.fromEntries((terms.geoRates ?? []).map((g) => [g.geo, g.currency ? { rate: g.rate, currency: g.currency } : g.rate]));
+}
 
 /** An update that RLS filtered to nothing answers 200 with no rows: say it was refused. */
-function refusedUnless(changed: number): void {
+export function refusedUnless(changed: number): void {
   if (changed === 0) throw new RequestError(403, '42501', 'The change was refused');
 }
 
@@ -197,12 +205,12 @@ export function createOffersApi(client: SupabaseClient) {
 
     async listPolicies(workspaceId: string): Promise<{ kpi: KpiPolicy[]; caps: CapPolicy[] }> {
       const [kpi, caps] = await Promise.all([
-        client.from('kpi_policies').select('id, name, description, requirements').eq('workspace_id', workspaceId).order('name').retry(false),
-        client.from('cap_policies').select('id, name, period, event_type, cap_limit, notes').eq('workspace_id', workspaceId).order('name').retry(false),
+        client.from('kpi_policies').select('id, name, description, requirements, archived_at').eq('workspace_id', workspaceId).order('name').retry(false),
+        client.from('cap_policies').select('id, name, period, event_type, cap_limit, notes, archived_at').eq('workspace_id', workspaceId).order('name').retry(false),
       ]);
       return {
-        kpi: readAs(array(readKpi), dataOf(kpi), 'KPI policies'),
-        caps: readAs(array(readCap), dataOf(caps), 'cap policies').map((c) => ({ id: c.id, name: c.name, period: c.period, eventType: c.event_type, capLimit: c.cap_limit, notes: c.notes })),
+        kpi: readAs(array(readKpi), dataOf(kpi), 'KPI policies').map((k) => ({ id: k.id, name: k.name, description: k.description, requirements: k.requirements, archivedAt: k.archived_at })),
+        caps: readAs(array(readCap), dataOf(caps), 'cap policies').map((c) => ({ id: c.id, name: c.name, period: c.period, eventType: c.event_type, capLimit: c.cap_limit, notes: c.notes, archivedAt: c.archived_at })),
       };
     },
 
@@ -211,8 +219,8 @@ export function createOffersApi(client: SupabaseClient) {
       const row = dataOf(
         await client.rpc('create_offer', {
           workspace: workspaceId, code: offer.code, name: offer.name, product: offer.product, program: offer.programId,
-          valid_from: terms.validFrom, rate: terms.rate, currency: terms.currency, geos: terms.geos, kpi_policy_id: terms.kpiPolicyId,
-          cap_policy_id: terms.capPolicyId, landing_type: terms.landingType, approach: terms.approach, notes: terms.notes,
+          valid_from: terms.validFrom, rate: terms.rate, currency: terms.currency, geos: terms.geos, geo_rates: geoRatesArgument(terms),
+          kpi_policy_id: terms.kpiPolicyId, cap_policy_id: terms.capPolicyId, landing_type: terms.landingType, approach: terms.approach, notes: terms.notes,
         }),
       );
       return readAs(object({ id: uuid }), row, 'offer').id;
@@ -222,7 +230,7 @@ export function createOffersApi(client: SupabaseClient) {
     async openVersion(offerId: string, terms: OfferTerms): Promise<void> {
       dataOf(
         await client.rpc('open_offer_version', {
-          offer: offerId, valid_from: terms.validFrom, rate: terms.rate, currency: terms.currency, geos: terms.geos, kpi_policy_id: terms.kpiPolicyId,
+          offer: offerId, valid_from: terms.validFrom, rate: terms.rate, currency: terms.currency, geos: terms.geos, geo_rates: geoRatesArgument(terms), kpi_policy_id: terms.kpiPolicyId,
           cap_policy_id: terms.capPolicyId, landing_type: terms.landingType, approach: terms.approach, notes: terms.notes, reason: terms.reason,
         }),
       );

@@ -13,6 +13,22 @@ export interface TermsDraft {
   notes: string;
   /** Why a version opens in the past (only admins may, over counted events). */
   reason: string;
+  /** GEOs paid at a rate of their own (offer_geo). */
+  geoRates: GeoRateDraft[];
+}
+
+/** One GEO with its own rate, as typed; a blank rate is the version's, a blank currency too. */
+export interface GeoRateDraft {
+  geo: string;
+  rate: string;
+  currency: string;
+}
+
+/** A GEO's own rate as open_offer_version() takes it; null currency: the version's. */
+export interface GeoRate {
+  geo: string;
+  rate: number;
+  currency: string | null;
 }
 
 /** What a person types for a new offer besides its first terms. */
@@ -35,6 +51,8 @@ export interface OfferTerms {
   approach: string | null;
   notes: string | null;
   reason: string | null;
+  /** Absent: no GEO has a rate of its own. */
+  geoRates?: GeoRate[];
 }
 
 export interface NewOffer {
@@ -64,7 +82,7 @@ export function startingNow(terms: OfferTerms, typed: string, offered: string, n
 }
 
 export function emptyTerms(validFrom: Date, currency = 'USD'): TermsDraft {
-  return { validFrom: toLocalInput(validFrom), geos: '', rate: '', currency, kpiPolicyId: '', capPolicyId: '', landingType: '', approach: '', notes: '', reason: '' };
+  return { validFrom: toLocalInput(validFrom), geos: '', rate: '', currency, kpiPolicyId: '', capPolicyId: '', landingType: '', approach: '', notes: '', reason: '', geoRates: [] };
 }
 
 export function parseGeos(text: string): string[] | null {
@@ -74,6 +92,35 @@ export function parseGeos(text: string): string[] | null {
 
 const optional = (value: string) => (value.trim() === '' ? null : value.trim());
 
+/** A rate as typed ("12,5" too) in the form numeric(18, 4) keeps, or null. */
+function readRate(typed: string): number | null {
+  const text = typed.trim().replace(',', '.');
+  return /^\d{1,14}(\.\d{1,4})?$/.test(text) ? Number(text) : null;
+}
+
+/**
+ * The GEOs with a rate of their own; rows left wholly blank are dropped, a blank rate is the
+ * version's (`versionRate`, null while that is wrong). Problems are keyed geoRates.N.field.
+ */
+export function readGeoRates(rows: GeoRateDraft[], versionRate: number | null): { geoRates: GeoRate[]; problems: Problems } {
+  const problems: Problems = {};
+  const geoRates: GeoRate[] = [];
+  const seen = new Set<string>();
+  rows.forEach((row, i) => {
+    if (row.geo.trim() === '' && row.rate.trim() === '' && row.currency.trim() === '') return;
+    const geo = row.geo.trim().toUpperCase();
+    if (!/^[A-Z]{2}$/.test(geo)) problems[`geoRates.${i}.geo`] = 'offers.form.invalid.geoRateGeo';
+    else if (seen.has(geo)) problems[`geoRates.${i}.geo`] = 'offers.form.invalid.geoRateTwice';
+    seen.add(geo);
+    const rate = row.rate.trim() === '' ? versionRate : readRate(row.rate);
+    if (rate === null && row.rate.trim() !== '') problems[`geoRates.${i}.rate`] = 'offers.form.invalid.rate';
+    const currency = row.currency.trim().toUpperCase();
+    if (currency !== '' && !/^[A-Z]{3}$/.test(currency)) problems[`geoRates.${i}.currency`] = 'offers.form.invalid.currency';
+    if (rate !== null) geoRates.push({ geo, rate, currency: currency === '' ? null : currency });
+  });
+  return { geoRates, problems };
+}
+
 /** The terms, or what to fix in the form. */
 export function readTerms(draft: TermsDraft): { terms: OfferTerms } | { problems: Problems } {
   const problems: Problems = {};
@@ -81,18 +128,20 @@ export function readTerms(draft: TermsDraft): { terms: OfferTerms } | { problems
   if (draft.validFrom === '' || Number.isNaN(validFrom.getTime())) problems.validFrom = 'offers.form.invalid.validFrom';
   const geos = parseGeos(draft.geos);
   if (!geos) problems.geos = 'offers.form.invalid.geos';
-  const rateText = draft.rate.trim().replace(',', '.');
-  if (!/^\d{1,14}(\.\d{1,4})?$/.test(rateText)) problems.rate = 'offers.form.invalid.rate';
+  const rate = readRate(draft.rate);
+  if (rate === null) problems.rate = 'offers.form.invalid.rate';
+  const own = readGeoRates(draft.geoRates, rate);
+  Object.assign(problems, own.problems);
   const currency = draft.currency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) problems.currency = 'offers.form.invalid.currency';
   if (draft.landingType.trim().length > 64) problems.landingType = 'offers.form.invalid.landingType';
   if (draft.approach.trim().length > 500) problems.approach = 'offers.form.invalid.approach';
-  if (Object.keys(problems).length > 0 || !geos) return { problems };
+  if (Object.keys(problems).length > 0 || !geos || rate === null) return { problems };
   return {
     terms: {
       validFrom: validFrom.toISOString(),
       geos,
-      rate: Number(rateText),
+      rate,
       currency,
       kpiPolicyId: optional(draft.kpiPolicyId),
       capPolicyId: optional(draft.capPolicyId),
@@ -100,6 +149,7 @@ export function readTerms(draft: TermsDraft): { terms: OfferTerms } | { problems
       approach: optional(draft.approach),
       notes: optional(draft.notes),
       reason: optional(draft.reason),
+      ...(own.geoRates.length > 0 ? { geoRates: own.geoRates } : {}),
     },
   };
 }

@@ -8,15 +8,17 @@ import { OfferCampaigns, type CampaignPeriod } from '../components/OfferCampaign
 import { OfferHistory } from '../components/OfferHistory.tsx';
 import { OfferMappingList } from '../components/OfferMappingList.tsx';
 import { OfferParameters } from '../components/OfferParameters.tsx';
-import { OfferPolicy } from '../components/OfferPolicy.tsx';
 import { OfferVersionForm } from '../components/OfferVersionForm.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { PolicyPanel } from '../components/PolicyPanel.tsx';
 import type { UserMessage } from '../lib/errors.ts';
 import { formatCount, formatMoney } from '../lib/numbers.ts';
 import { canWriteOffers, currentVersion, formatRate, formatTermsMoment, isLive, lastDays, type OfferStatus } from '../lib/offers.ts';
-import type { OfferTerms } from '../lib/offersTerms.ts';
+import type { OfferTerms, TermsDraft } from '../lib/offersTerms.ts';
+import type { PolicyRow } from '../lib/policies.ts';
 import { chosenTimeZone, todayIn } from '../lib/summary.ts';
 import { useOfferCard, useOffers } from '../stores/offers.ts';
+import { usePolicies } from '../stores/policies.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
 import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
@@ -39,6 +41,9 @@ export default function OfferPage() {
   const [tab, setTab] = useState<Tab>('parameters');
   const [period, setPeriod] = useState<CampaignPeriod>(30);
   const [editing, setEditing] = useState(false);
+  // Policies chosen on the Caps or KPI tab for the new version.
+  const [preset, setPreset] = useState<Partial<Pick<TermsDraft, 'kpiPolicyId' | 'capPolicyId'>>>({});
+  const policyState = usePolicies(useShallow((s) => ({ kpi: s.kpi, caps: s.caps, usage: s.usage, busy: s.busy })));
   const [problem, setProblem] = useState<UserMessage | null>(null);
   const workspaceId = workspace?.workspaceId;
   const canWrite = canWriteOffers(workspace?.role);
@@ -66,6 +71,9 @@ export default function OfferPage() {
     if (tab === 'campaigns' && card.mappings === null) void useOfferCard.getState().loadMapping();
   }, [tab, detail, card.history, card.mappings]);
   useEffect(() => {
+    if (workspaceId && (tab === 'caps' || tab === 'kpi')) void usePolicies.getState().load(workspaceId);
+  }, [workspaceId, tab, current?.id]);
+  useEffect(() => {
     if (tab === 'campaigns' && detail && (card.campaigns === null || card.campaigns.range.from !== range.from || card.campaigns.range.to !== range.to)) void useOfferCard.getState().loadCampaigns(range);
   }, [tab, detail, card.campaigns, range]);
 
@@ -76,6 +84,12 @@ export default function OfferPage() {
     setEditing(false);
     if (workspaceId) void useOffers.getState().load(workspaceId);
   };
+  const openNewVersion = (chosen: typeof preset = {}) => {
+    setProblem(null);
+    setPreset(chosen);
+    setEditing(true);
+  };
+  const savePolicy = (policyId: string | null, policy: PolicyRow) => usePolicies.getState().save(workspaceId ?? '', policyId, policy);
   const changeStatus = async (status: OfferStatus) => {
     await useOfferCard.getState().setStatus(status);
     if (workspaceId) await useOffers.getState().load(workspaceId);
@@ -108,7 +122,7 @@ export default function OfferPage() {
             offer={detail} current={current} live={current !== null && isLive(current)} programName={programNames[detail.programId ?? ''] ?? null}
             kpiName={kpiNames[current?.kpiPolicyId ?? ''] ?? null} capName={capNames[current?.capPolicyId ?? ''] ?? null}
             authorName={current?.author ? (card.names[current.author] ?? null) : null} canWrite={canWrite} busy={card.busy} formatRate={rate} formatMoment={moment}
-            onNewVersion={() => { setProblem(null); setEditing(true); }}
+            onNewVersion={() => openNewVersion()}
             onStatus={(s) => void changeStatus(s)}
           />
         );
@@ -123,9 +137,15 @@ export default function OfferPage() {
           </div>
         );
       case 'caps':
-        return <OfferPolicy kind="caps" policy={policies.caps.find((p) => p.id === current?.capPolicyId) ?? null} formatCount={count} />;
       case 'kpi':
-        return <OfferPolicy kind="kpi" policy={policies.kpi.find((p) => p.id === current?.kpiPolicyId) ?? null} />;
+        return (
+          <PolicyPanel
+            kind={tab} attachedId={(tab === 'caps' ? current?.capPolicyId : current?.kpiPolicyId) ?? null} {...policyState} busy={policyState.busy || card.busy}
+            canWrite={canWrite} canAttach={detail.status === 'active'} language={language} formatCount={count} onSave={savePolicy}
+            onArchive={(kind, id, archived) => void usePolicies.getState().setArchived(kind, id, archived)} onDelete={(kind, id) => void usePolicies.getState().remove(kind, id)}
+            onAttach={(kind, id) => openNewVersion(kind === 'kpi' ? { kpiPolicyId: id } : { capPolicyId: id })}
+          />
+        );
     }
   };
 
@@ -156,7 +176,12 @@ export default function OfferPage() {
             </IonToolbar>
           </IonHeader>
           <IonContent>
-            {editing && <OfferVersionForm current={current} kpiPolicies={policies.kpi} capPolicies={policies.caps} busy={card.busy} problem={problem} onSubmit={(terms) => void submitVersion(terms)} />}
+            {editing && (
+              <OfferVersionForm
+                current={current} kpiPolicies={policies.kpi} capPolicies={policies.caps} busy={card.busy} problem={problem} preset={preset}
+                onSubmit={(terms) => void submitVersion(terms)} onCreatePolicy={canWrite ? (policy) => savePolicy(null, policy) : undefined}
+              />
+            )}
           </IonContent>
         </IonModal>
       </IonContent>

@@ -18,6 +18,7 @@ import type { NewOffer, OfferTerms } from '../lib/offersTerms.ts';
 import { chosenTimeZone, todayIn } from '../lib/summary.ts';
 import { reportError } from '../stores/notices.ts';
 import { useOffers } from '../stores/offers.ts';
+import { usePolicies } from '../stores/policies.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
 import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
@@ -159,7 +160,12 @@ export default function OffersPage() {
             </IonToolbar>
           </IonHeader>
           <IonContent>
-            {creating && <OfferCreateForm programs={programs} kpiPolicies={policies.kpi} capPolicies={policies.caps} busy={busy} problem={problem} onSubmit={(o, terms) => void create(o, terms)} />}
+            {creating && (
+              <OfferCreateForm
+                programs={programs} kpiPolicies={policies.kpi} capPolicies={policies.caps} busy={busy} problem={problem} onSubmit={(o, terms) => void create(o, terms)}
+                onCreatePolicy={(policy) => usePolicies.getState().save(workspaceId ?? '', null, policy)}
+              />
+            )}
           </IonContent>
         </IonModal>
       </IonContent>
