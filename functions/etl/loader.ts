@@ -1,13 +1,11 @@
 import type { ReservedSql, Sql } from 'postgres';
 import {
   applyMapping,
-  copyColumns,
   detectSource,
   EtlFileError,
   parseFile,
   parseSavedMapping,
   proposeMapping,
-  toCopyText,
   validateBatches,
   withContentHash,
   type LoadProgress,
@@ -15,12 +13,16 @@ import {
   type RowError,
   type SourceName,
 } from '../_shared/etl/index.ts';
+import { FactWriter } from './factWriter.ts';
+import { nativeSha256 } from './nativeSha256.ts';
 
 /**
- * Streams one file into the facts: parse → validate row by row → COPY good rows into a
- * session staging table → merge by natural key and rebuild the rollups in one transaction.
- * Memory stays flat: one batch at a time, with COPY's backpressure. Progress and rejected
- * rows are written as it goes through a second connection, so the app sees them live.
+ * Streams one file into the facts: parse → validate row by row → apply the good rows batch
+ * by batch (supersede by natural key, insert, sum up their rollup contribution) → bring the
+ * rollup up to date, all in one transaction on one connection, so nothing is visible (or
+ * left behind) until the load is done. The database applies a batch while the next one is
+ * parsed; memory stays flat: a batch or two at a time. Progress and rejected rows are written
+ * as it goes through other connections, so the app sees them live.
  */
 
 /** What the function has learnt of a load by the end. */
@@ -96,6 +98,31 @@ async function chooseMapping(sql: Sql, input: LoadInput, headers: string[]): Pro
   return proposal;
 }
 
+/** What a running load is doing now, with its final counters once the file has been read. */
+async function setPhase(sql: Sql, loadId: string, phase: 'merging' | 'rollups', progress: LoadProgress | undefined): Promise<void> {
+  await sql`update public.etl_loads set phase = ${phase}, rows_read = ${progress?.rowsRead ?? 0},
+    rows_accepted = ${progress?.rowsAccepted ?? 0}, rows_rejected = ${progress?.rowsRejected ?? 0} where id = ${loadId}`;
+}
+
+/**
+ * Whether an earlier load of the workspace and source had a file of this very size: then this
+ * one may well be the same file again, known only once all of it is hashed (see FactWriter).
+ */
+async function mayRepeat(sql: Sql, loadId: string): Promise<boolean> {
+  const [row] = await sql<{ repeat: boolean }[]>`
+    select exists (
+      select 1 from public.etl_loads l join public.etl_loads earlier
+        on earlier.workspace_id = l.workspace_id and earlier.source = l.source and earlier.size_bytes = l.size_bytes and earlier.id <> l.id
+      where l.id = ${loadId} and earlier.status in ('done', 'rolled_back', 'running')
+    ) as repeat`;
+  return row?.repeat === true;
+}
+
+async function cancelRequested(sql: Sql, loadId: string): Promise<boolean> {
+  const [row] = await sql<{ cancel_requested: boolean }[]>`select cancel_requested from public.etl_loads where id = ${loadId}`.catch(() => []);
+  return row?.cancel_requested === true;
+}
+
 async function finish(sql: Sql, loadId: string, status: 'failed' | 'cancelled', summary: string, progress: LoadProgress | undefined): Promise<LoadRow> {
   const [row] = await sql<LoadRow[]>`
     select * from private.etl_finish(${loadId}, ${status}, ${summary}, ${progress?.rowsAccepted ?? 0}, ${progress?.rowsRejected ?? 0}, ${progress?.rowsRead ?? 0})`;
@@ -112,10 +139,12 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
   const firstErrors: RowError[] = [];
   let progress: LoadProgress | undefined;
   let stored = 0;
+  let writer: FactWriter | undefined;
+  let inTransaction = false;
   try {
     const [begun] = await conn<LoadRow[]>`select * from private.etl_begin(${input.loadId})`;
     if (!begun || begun.status === 'duplicate') return { load: begun ?? (await finish(sql, input.loadId, 'failed', 'The load could not start', undefined)), errors: [] };
-    const { stream, hash } = withContentHash(input.body);
+    const { stream, hash } = withContentHash(input.body, nativeSha256());
     const file = parseFile(stream);
     const header = await file.header();
     const proposal = await chooseMapping(sql, input, header.names);
@@ -125,21 +154,16 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
     await sql`update public.etl_loads set source = ${source},
       network = ${source === 'ad_spend' ? (proposal.mapping.constants.network ?? input.network ?? null) : null}
       where id = ${input.loadId}`;
-    await conn`select private.etl_create_stage(${source})`;
-    const copy = await conn.unsafe(`copy pg_temp.etl_stage (${copyColumns(source).map((c) => `"${c}"`).join(', ')}) from stdin`).writable();
-    const copied = new Promise<void>((resolve, reject) => {
-      copy.on('finish', resolve);
-      copy.on('error', reject);
-    });
-    // A cancel destroys the COPY on purpose; that rejection is handled where the cancel is.
-    copied.catch(() => undefined);
+    // From here to the commit the load's connection must not touch its etl_loads row (until
+    // etl_recognise), or the progress updates below would wait for the commit, which waits for them.
+    await conn.unsafe('begin');
+    inTransaction = true;
+    await conn`select private.etl_stream_begin(${input.loadId})`;
+    writer = new FactWriter(conn, input.loadId, source, await mayRepeat(sql, input.loadId));
     let lastReport = 0;
     for await (const batch of validateBatches(file, proposal.mapping)) {
       progress = batch.progress;
-      if (batch.rows.length && !copy.write(toCopyText(batch.rows))) {
-        // Wait for room, but not forever: a connection lost mid-COPY never drains.
-        await Promise.race([new Promise((resolve) => copy.once('drain', resolve)), copied]);
-      }
+      await writer.add(batch.rows);
       const keep = batch.errors.slice(0, Math.max(0, maxStoredErrors - stored));
       stored += keep.length;
       await writeErrors(sql, input, keep);
@@ -150,31 +174,36 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
           update public.etl_loads set rows_read = ${progress.rowsRead}, rows_accepted = ${progress.rowsAccepted},
             rows_rejected = ${progress.rowsRejected}
           where id = ${input.loadId} returning cancel_requested`;
-        if (state?.cancel_requested) {
-          copy.destroy(new Cancelled('cancelled'));
-          throw new Cancelled('The load was cancelled; the facts are as they were before it.');
-        }
+        if (state?.cancel_requested) throw new Cancelled('The load was cancelled; the facts are as they were before it.');
       }
     }
-    copy.end();
-    await copied;
-    const [recognised] = await conn<LoadRow[]>`select * from private.etl_recognise(${input.loadId}, ${await hash})`;
-    if (recognised?.status === 'duplicate') return { load: recognised, errors: [] };
-    await conn`update public.etl_loads set rows_read = ${progress?.rowsRead ?? 0}, rows_accepted = ${progress?.rowsAccepted ?? 0},
-      rows_rejected = ${progress?.rowsRejected ?? 0}, column_mapping = ${JSON.stringify(proposal.mapping)}::text::jsonb where id = ${input.loadId}`;
-    await conn.unsafe('begin');
-    try {
-      const [merged] = await conn<LoadRow[]>`
-        select * from private.etl_merge(${input.loadId}, ${progress?.rowsAccepted ?? 0}, ${progress?.rowsRejected ?? 0}, ${progress?.rowsRead ?? 0})`;
-      await conn.unsafe('commit');
-      if (!merged) throw new Error('the merge returned no load');
-      return { load: merged, errors: firstErrors, mapping: proposal };
-    } catch (error) {
-      await conn.unsafe('rollback').catch(() => undefined);
-      throw error;
+    await setPhase(sql, input.loadId, 'merging', progress);
+    await writer.finish();
+    await setPhase(sql, input.loadId, 'rollups', progress);
+    const contentHash = await hash;
+    const [recognised] = await conn<LoadRow[]>`select * from private.etl_recognise(${input.loadId}, ${contentHash})`;
+    if (recognised?.status === 'duplicate') {
+      // Nothing of a repeated file is kept: undo its rows, then record what it repeats.
+      await conn.unsafe('rollback');
+      inTransaction = false;
+      const [duplicate] = await conn<LoadRow[]>`select * from private.etl_recognise(${input.loadId}, ${contentHash})`;
+      return { load: duplicate ?? recognised, errors: [] };
     }
+    await writer.applyDeferred();
+    const [done] = await conn<LoadRow[]>`
+      select * from private.etl_stream_finish(${input.loadId}, ${progress?.rowsAccepted ?? 0}, ${progress?.rowsRejected ?? 0},
+        ${progress?.rowsRead ?? 0}, ${writer.superseded}, ${JSON.stringify(proposal.mapping)}::text::jsonb)`;
+    await conn.unsafe('commit');
+    inTransaction = false;
+    if (!done) throw new Error('the load vanished while it was applied');
+    return { load: done, errors: firstErrors, mapping: proposal };
   } catch (error) {
-    const cancelled = error instanceof Cancelled || (error as { code?: string }).code === '57014';
+    if (inTransaction) {
+      await writer?.settle();
+      await conn.unsafe('rollback').catch(() => undefined);
+    }
+    // A cancel may reach the database mid-COPY, where it surfaces only as an aborted transaction.
+    const cancelled = error instanceof Cancelled || (error as { code?: string }).code === '57014' || (await cancelRequested(sql, input.loadId));
     const summary = cancelled
       ? 'The load was cancelled; the facts are as they were before it.'
       : error instanceof EtlFileError
@@ -184,7 +213,6 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
     if (error instanceof EtlFileError || cancelled) return { load, errors: firstErrors };
     throw Object.assign(error instanceof Error ? error : new Error(String(error)), { load });
   } finally {
-    await conn`drop table if exists pg_temp.etl_stage`.catch(() => undefined);
     conn.release();
   }
 }

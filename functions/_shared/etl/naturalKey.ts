@@ -7,15 +7,11 @@ import type { CanonicalRow } from './validateRow.ts';
  * export that repeats a key carries a correction further down (trackers append), and "the
  * newer value wins" is the rule across files too (docs: DESIGN.md, ETL).
  *
- * For a load of millions of rows, the merge does the same in SQL on the staging table,
- * whose `line` column orders the rows:
- *
- * ```sql
- * select distinct on (<naturalKeyColumns>) * from staging order by <naturalKeyColumns>, line desc
- * ```
- *
- * and superseded-in-file = staged rows − distinct keys. Key columns are never NULL
- * (required, or '' when empty: see sources.ts), so `distinct on` and joins compare them.
+ * A load of millions of rows cannot hold every key; the etl function notes whether a batch
+ * repeats a key (naturalKeyOf), and the database keeps the last `line` of each such key in
+ * the batch and replaces the row an earlier batch of the same file wrote
+ * (private.etl_apply_batch). Key columns are never NULL (required, or '' when empty: see
+ * sources.ts), so keys compare simply, in SQL as here.
  */
 
 /** The natural key of a source, as canonical column names. */
@@ -27,13 +23,15 @@ export function naturalKeyColumns(source: SourceName): readonly string[] {
 export function naturalKeyOf(source: SourceName): (row: CanonicalRow) => string {
   const spec = sourceSpec(source);
   const positions = spec.naturalKey.map((name) => spec.columns.findIndex((c) => c.name === name));
+  const [only] = positions;
+  // One column (a conversion's event_id): the cell itself, without building a string per row.
+  if (positions.length === 1 && only !== undefined) return (row) => row.values[only] ?? '';
   return (row) => positions.map((p) => row.values[p] ?? '').join('\u0000');
 }
 
 /**
  * Keeps the last row of every natural key, in file order, and returns the earlier ones as
- * superseded. Holds every key in memory: for previews, tests and small files; large loads
- * use the SQL above.
+ * superseded. Holds every key in memory: for previews, tests and small files.
  */
 export function keepLastByNaturalKey(source: SourceName, rows: readonly CanonicalRow[]): { rows: CanonicalRow[]; superseded: CanonicalRow[] } {
   const keyOf = naturalKeyOf(source);
