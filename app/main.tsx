@@ -22,10 +22,21 @@ import { useConnection } from './stores/connection.ts';
 import { usePreferences } from './stores/preferences.ts';
 import { useProfile } from './stores/profile.ts';
 import { useSession } from './stores/session.ts';
-import { useWorkspace } from './stores/workspace.ts';
+import { useSummary } from './stores/summary.ts';
+import { rememberedWorkspaceId, selectCurrentWorkspace, useWorkspace } from './stores/workspace.ts';
+
+/** The person's workspaces; once they are known, the summary of the current one is asked for without waiting for the screen. */
+async function loadWorkspaces(userId: string): Promise<void> {
+  await useWorkspace.getState().load(userId);
+  const workspaces = useWorkspace.getState();
+  if (workspaces.status !== 'ready' || useSession.getState().user?.id !== userId) return;
+  useSummary.getState().settle(userId, workspaces.memberships, selectCurrentWorkspace(workspaces), useProfile.getState().profile?.timeZone);
+}
 
 function loadPersonalData(userId: string): void {
-  void useWorkspace.getState().load(userId);
+  // The summary of the workspace last shown here is asked for alongside the list that confirms it is still theirs.
+  void useSummary.getState().reload();
+  void loadWorkspaces(userId);
   void useProfile.getState().load(userId);
 }
 
@@ -37,11 +48,16 @@ function followSession(dataApi: DataApi): void {
     if (!user) {
       useWorkspace.getState().clear();
       useProfile.getState().clear();
+      useSummary.getState().clear();
       if (event === 'SIGNED_OUT') forgetSummaries();
       return;
     }
-    // Token refreshes and updates keep the person; supabase-js also asks that its listener not await its own calls.
-    if (previous?.id !== user.id) setTimeout(() => loadPersonalData(user.id), 0);
+    if (previous?.id === user.id) return;
+    // What this device kept shows before any request answers; it reads only local storage, so it may run here.
+    useSummary.getState().resume(user.id, rememberedWorkspaceId(user.id));
+    // Token refreshes and updates keep the person. The loads leave in a microtask, before the first render's long
+    // task: auth-js (2.109, onAuthStateChange) lets a listener read the session; only awaiting a refresh inside it could deadlock.
+    queueMicrotask(() => loadPersonalData(user.id));
   });
 }
 
@@ -50,7 +66,7 @@ function reloadAfterReconnect(): void {
   useConnection.subscribe((state, before) => {
     const user = useSession.getState().user;
     if (!state.reachable || before.reachable || !user) return;
-    if (useWorkspace.getState().status === 'failed') void useWorkspace.getState().load(user.id);
+    if (useWorkspace.getState().status === 'failed') void loadWorkspaces(user.id);
     if (useProfile.getState().status === 'failed') void useProfile.getState().load(user.id);
   });
 }

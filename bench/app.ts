@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createClient } from '@supabase/supabase-js';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import ws from 'ws';
 import { appDistDir, ensureAppBuilt } from '../supabase/local/appBuild.ts';
 import { startAppServer } from '../supabase/local/appServer.ts';
@@ -56,19 +56,28 @@ async function storedSession(apiUrl: string, anonKey: string): Promise<Record<st
 interface SummaryRun {
   /** From navigation start to the KPI cards with their numbers painted. */
   summaryMs: number;
+  /** From navigation start to fresh numbers painted: the same as `summaryMs` unless kept ones showed first. */
+  freshMs: number;
   firstPaintMs: number;
   /** The app's JS files the page fetched until then (paths under the app's root). */
   scripts: string[];
 }
 
-/** One cold start of /app/summary in a fresh browser context (empty HTTP cache, no service worker) with the session stored. */
-async function openSummary(browser: Browser, appUrl: string, session: Record<string, string>): Promise<SummaryRun> {
-  const context = await newAppContext(browser, { device: 'phone', locale: 'ru-RU' });
+const summaryScreen = '.ion-page[data-page="summary"]';
+
+/** Waits until `selector` is painted: laid out is not yet painted, so it counts at the end of the next frame. */
+async function paintedAt(page: Page, selector: string, until: 'shown' | 'gone'): Promise<number> {
+  await page.locator(selector).waitFor({ state: until === 'shown' ? 'visible' : 'detached', timeout: 60_000 });
+  return page.evaluate(async () => {
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    return performance.now();
+  });
+}
+
+/** One start of /app/summary in `context` (its HTTP cache and local storage as earlier visits left them; no service worker). */
+async function openSummary(context: BrowserContext, appUrl: string): Promise<SummaryRun> {
+  const page = await context.newPage();
   try {
-    await context.addInitScript((entries) => {
-      for (const [key, value] of Object.entries(entries)) localStorage.setItem(key, value);
-    }, session);
-    const page = await context.newPage();
     const scripts = new Set<string>();
     page.on('request', (request) => {
       const path = new URL(request.url()).pathname;
@@ -77,24 +86,46 @@ async function openSummary(browser: Browser, appUrl: string, session: Record<str
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
     await page.goto(`${appUrl}/app/summary`, { waitUntil: 'commit' });
-    await page.locator('.ion-page[data-page="summary"] [data-kpi="profit"] .kpi-value').waitFor({ state: 'visible', timeout: 60_000 });
-    // Laid out is not yet painted: the summary counts as shown at the end of the next frame.
-    const timing = await page.evaluate(async () => {
-      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
-      return { now: performance.now(), fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN };
-    });
-    return { summaryMs: timing.now, firstPaintMs: timing.fcp, scripts: [...scripts] };
+    const summaryMs = await paintedAt(page, `${summaryScreen} [data-kpi="profit"] .kpi-value`, 'shown');
+    // Kept numbers are marked as updating until the fresh ones replace them.
+    const freshMs = Math.max(summaryMs, await paintedAt(page, `${summaryScreen} [data-note="updating"]`, 'gone'));
+    const firstPaintMs = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN);
+    return { summaryMs, freshMs, firstPaintMs, scripts: [...scripts] };
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * A phone's first start after sign-in (fresh context: cold HTTP cache, nothing kept), then
+ * its next start in the same context: the HTTP cache and the summary kept from the first.
+ */
+async function coldThenReturning(browser: Browser, appUrl: string, session: Record<string, string>): Promise<{ cold: SummaryRun; returning: SummaryRun }> {
+  const context = await newAppContext(browser, { device: 'phone', locale: 'ru-RU' });
+  try {
+    await context.addInitScript((entries) => {
+      for (const [key, value] of Object.entries(entries)) localStorage.setItem(key, value);
+    }, session);
+    const cold = await openSummary(context, appUrl);
+    const returning = await openSummary(context, appUrl);
+    return { cold, returning };
   } finally {
     await context.close();
   }
 }
 
+const row = (label: string, figures: number[]) => {
+  const { p50, min, max } = summarize(figures);
+  return [label, formatMs(p50), formatMs(min), formatMs(max)];
+};
+
 /**
  * The app's figures against the aims of issue #6: the gzip size of the production bundle's
  * initial JS, and how long a signed-in media buyer waits for the summary (KPI numbers of the
  * demo data) on a phone-sized page with a 4× slower CPU (CDP Emulation.setCPUThrottlingRate):
- * the session is already stored, the HTTP cache is cold, the stack and the app run on this
- * machine (no network latency).
+ * the session is already stored; a cold start (empty HTTP cache, nothing kept, the aim) and
+ * the same phone's next start (kept summary shown at once, then fresh numbers). The stack and
+ * the app run on this machine (no network latency).
  */
 export async function appBench(): Promise<SuiteResult> {
   await ensureAppBuilt(log);
@@ -105,7 +136,7 @@ export async function appBench(): Promise<SuiteResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'arbidesk-bench-app-'));
   const stack = await startStack({ dataDir, apiPort: 0, dbPort: await freePort() });
   let browser: Browser | undefined;
-  const measured: SummaryRun[] = [];
+  const measured: { cold: SummaryRun; returning: SummaryRun }[] = [];
   try {
     const began = Date.now();
     const { loads } = await loadDemoData(stack.apiUrl, stack.keys.anonKey, dataDir);
@@ -115,8 +146,8 @@ export async function appBench(): Promise<SuiteResult> {
       const session = await storedSession(stack.apiUrl, stack.keys.anonKey);
       browser = await launchChromium();
       // One start first, not counted: the database's and the functions' first queries are not what a phone waits for.
-      await openSummary(browser, server.url, session);
-      for (let run = 0; run < runs; run += 1) measured.push(await openSummary(browser, server.url, session));
+      await coldThenReturning(browser, server.url, session);
+      for (let run = 0; run < runs; run += 1) measured.push(await coldThenReturning(browser, server.url, session));
     } finally {
       await server.close();
     }
@@ -127,10 +158,11 @@ export async function appBench(): Promise<SuiteResult> {
   }
 
   // Besides the initial set, the summary waits for what start-up imports (its language's texts).
-  const fetched = [...new Set(measured.flatMap((r) => r.scripts))];
+  const cold = measured.map((m) => m.cold);
+  const returning = measured.map((m) => m.returning);
+  const fetched = [...new Set(cold.flatMap((r) => r.scripts))];
   const fetchedKb = fetched.reduce((sum, src) => sum + gzipSync(readFileSync(join(appDistDir, src))).length, 0) / 1000;
-  const summary = summarize(measured.map((r) => r.summaryMs));
-  const firstPaint = summarize(measured.map((r) => r.firstPaintMs));
+  const summary = summarize(cold.map((r) => r.summaryMs));
   return {
     suite: 'app',
     tables: [
@@ -143,20 +175,24 @@ export async function appBench(): Promise<SuiteResult> {
         ],
       },
       {
-        title: `Signed-in summary on a 390×844 page, ${cpuSlowdown}× CPU slowdown, cold HTTP cache, ${runs} runs after a warm-up (ms from navigation start)`,
+        title: `Signed-in summary on a 390×844 page, ${cpuSlowdown}× CPU slowdown, ${runs} runs after a warm-up (ms from navigation start)`,
         columns: ['', 'median', 'min', 'max'],
         rows: [
-          ['KPI numbers visible', formatMs(summary.p50), formatMs(summary.min), formatMs(summary.max)],
-          ['first contentful paint', formatMs(firstPaint.p50), formatMs(firstPaint.min), formatMs(firstPaint.max)],
+          row('cold start (fresh browser context): KPI numbers visible', cold.map((r) => r.summaryMs)),
+          row('cold start: first contentful paint', cold.map((r) => r.firstPaintMs)),
+          row('returning device (same context again): kept KPI numbers visible', returning.map((r) => r.summaryMs)),
+          row('returning device: fresh KPI numbers in place', returning.map((r) => r.freshMs)),
+          row('returning device: first contentful paint', returning.map((r) => r.firstPaintMs)),
         ],
       },
     ],
     aims: [
       { label: 'initial JS, gzip', target: `< ${initialJsAimKb} kB`, actual: `${initialKb.toFixed(1)} kB`, met: initialKb < initialJsAimKb },
-      { label: `summary visible (median), phone, ${cpuSlowdown}× CPU`, target: `< ${formatMs(summaryAimMs)} ms`, actual: `${formatMs(summary.p50)} ms`, met: summary.p50 < summaryAimMs },
+      { label: `summary visible (median), cold start, phone, ${cpuSlowdown}× CPU`, target: `< ${formatMs(summaryAimMs)} ms`, actual: `${formatMs(summary.p50)} ms`, met: summary.p50 < summaryAimMs },
     ],
     notes: [
       'The demo media buyer (session in localStorage, as after a sign-in) opens /app/summary: the workspace list, profile and summary requests go to a local stack with the demo data.',
+      'Cold start: a fresh browser context, empty HTTP cache, nothing kept. Returning device: the same context opens the summary again, with the HTTP cache and the summary kept on the first start; the kept numbers show marked as updating until the fresh ones replace them. No service worker in either.',
       'The period shown is "today"; the demo data ends yesterday, so the cards show zeros, but the same requests and rendering run.',
     ],
   };

@@ -13,9 +13,10 @@ const features = import.meta.glob<Tree>('./features/*.json', { import: 'default'
 
 /** All texts of the app in one language: the core file plus every feature's. */
 export async function loadResources(language: Locale): Promise<Tree> {
-  const merged: Tree = { ...(await core[language]()) };
   const own = Object.entries(features).filter(([path]) => path.endsWith(`.${language}.json`));
-  const trees = await Promise.all(own.map(async ([path, load]) => [path, await load()] as const));
+  // Fetched side by side: the first screen waits for all of them.
+  const [coreTree, trees] = await Promise.all([core[language](), Promise.all(own.map(async ([path, load]) => [path, await load()] as const))]);
+  const merged: Tree = { ...coreTree };
   for (const [path, tree] of trees) {
     for (const [key, value] of Object.entries(tree)) {
       if (key in merged) throw new Error(`${path}: the key "${key}" is already defined`);

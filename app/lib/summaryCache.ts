@@ -35,15 +35,26 @@ const readSnapshot = object({
 });
 
 const readMembership = object({ workspaceId: uuid, workspaceName: nonEmptyText, baseCurrency: text, role: oneOf(memberRoles) });
+const readShown = object({ workspace: readMembership, timeZone: nonEmptyText });
 
-const key = (workspaceId: string, period: Period) => `arbidesk.summary.${workspaceId}.${period}`;
-const workspaceKey = (userId: string) => `arbidesk.summary.workspace.${userId}`;
+/** The workspace a person last saw the summary of, and the time zone its days were counted in. */
+export interface ShownSummary {
+  workspace: Membership;
+  timeZone: string;
+}
+
+// Everything is kept per person: another person signing in on the device finds none of it.
+const prefix = 'arbidesk.summary.';
+const personPrefix = (userId: string) => `${prefix}${userId}.`;
+const workspacePrefix = (userId: string, workspaceId: string) => `${personPrefix(userId)}${workspaceId}.`;
+const key = (userId: string, workspaceId: string, period: Period) => `${workspacePrefix(userId, workspaceId)}${period}`;
+const shownKey = (userId: string) => `${personPrefix(userId)}shown`;
 
 function keep(storageKey: string, value: unknown): void {
   try {
     localStorage.setItem(storageKey, JSON.stringify(value));
   } catch {
-    // A full or disabled storage only costs the offline copy.
+    // A full or disabled storage only costs the kept copy.
   }
 }
 
@@ -57,33 +68,48 @@ function recall<T>(storageKey: string, read: Reader<T>, what: string): T | null 
   }
 }
 
-/** Keeps the last summary of a workspace and period on this device, for when the backend is out of reach. */
-export function rememberSummary(snapshot: SummarySnapshot): void {
-  keep(key(snapshot.workspaceId, snapshot.period), snapshot);
-}
-
-export function recallSummary(workspaceId: string, period: Period): SummarySnapshot | null {
-  return recall(key(workspaceId, period), readSnapshot, 'stored summary');
-}
-
-/**
- * Keeps which workspace the person last saw the summary of: without the backend the list of
- * their workspaces cannot load, and this one stands in so the kept summary can show.
- */
-export function rememberShownWorkspace(userId: string, workspace: Membership): void {
-  keep(workspaceKey(userId), workspace);
-}
-
-export function recallShownWorkspace(userId: string): Membership | null {
-  return recall(workspaceKey(userId), readMembership, 'stored workspace');
-}
-
-/** Removes every kept summary: signing out leaves no figures of the workspace on a shared device. */
-export function forgetSummaries(): void {
+function forgetKeys(matches: (storageKey: string) => boolean): void {
   try {
-    const kept = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter((k) => k?.startsWith('arbidesk.summary.'));
+    const kept = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter((k) => k !== null && matches(k));
     for (const storageKey of kept) if (storageKey) localStorage.removeItem(storageKey);
   } catch {
     // Storage that cannot be read holds nothing to forget.
   }
+}
+
+/**
+ * Keeps the last summary a person saw of a workspace and period on this device: the next
+ * start shows it at once while fresh figures load, and it stands in while the backend is out of reach.
+ */
+export function rememberSummary(userId: string, snapshot: SummarySnapshot): void {
+  keep(key(userId, snapshot.workspaceId, snapshot.period), snapshot);
+}
+
+export function recallSummary(userId: string, workspaceId: string, period: Period): SummarySnapshot | null {
+  const kept = recall(key(userId, workspaceId, period), readSnapshot, 'stored summary');
+  return kept?.workspaceId === workspaceId && kept.period === period ? kept : null;
+}
+
+/**
+ * Keeps which workspace the person last saw the summary of, and in which time zone: the next
+ * start asks for its figures before the list of their workspaces answers, and without the
+ * backend that list cannot load at all.
+ */
+export function rememberShownSummary(userId: string, shown: ShownSummary): void {
+  keep(shownKey(userId), shown);
+}
+
+export function recallShownSummary(userId: string): ShownSummary | null {
+  return recall(shownKey(userId), readShown, 'stored workspace');
+}
+
+/** Forgets what a person kept of a workspace they are no longer a member of. */
+export function forgetWorkspaceSummaries(userId: string, workspaceId: string): void {
+  const shownThere = recallShownSummary(userId)?.workspace.workspaceId === workspaceId;
+  forgetKeys((k) => k.startsWith(workspacePrefix(userId, workspaceId)) || (shownThere && k === shownKey(userId)));
+}
+
+/** Removes every kept summary: signing out leaves no figures of the workspace on a shared device. */
+export function forgetSummaries(): void {
+  forgetKeys((k) => k.startsWith(prefix));
 }

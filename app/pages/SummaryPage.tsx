@@ -1,5 +1,5 @@
 import { IonContent, IonIcon, IonNote, IonPage, IonRefresher, IonRefresherContent, IonSpinner, type RefresherEventDetail } from '@ionic/react';
-import { cloudOfflineOutline, informationCircleOutline } from 'ionicons/icons';
+import { cloudOfflineOutline, informationCircleOutline, syncOutline } from 'ionicons/icons';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { KpiCard } from '../components/KpiCard.tsx';
@@ -19,7 +19,7 @@ import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, selectProfileStatus, useProfile } from '../stores/profile.ts';
 import { selectUser, useSession } from '../stores/session.ts';
-import { selectKeptWorkspace, selectPeriod, selectSnapshotFor, selectSummaryOffline, selectSummaryStatus, useSummary } from '../stores/summary.ts';
+import { selectKeptWorkspace, selectPeriod, selectSnapshotFor, selectSummaryKept, selectSummaryStatus, useSummary, type KeptState } from '../stores/summary.ts';
 import { selectCurrentWorkspace, selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
 
 type Metric = 'spend' | 'revenue' | 'profit' | 'roi' | 'ftds';
@@ -49,6 +49,23 @@ function ranked(offers: OfferProfit[], currency: string, language: Locale): Rank
 function fetchedWhen(isoMoment: string, language: Locale, timeZone: string): string {
   const today = new Date(isoMoment).toDateString() === new Date().toDateString();
   return today ? formatClock(isoMoment, language) : formatMoment(isoMoment, language, timeZone);
+}
+
+const keptNotes = {
+  updating: { icon: syncOutline, text: 'summary.updatingAsOf', className: 'summary-note updating-note' },
+  offline: { icon: cloudOfflineOutline, text: 'summary.offlineAsOf', className: 'summary-note offline-note' },
+} as const;
+
+/** Says that the figures below were kept on this device, as of when, and whether fresh ones are on their way. */
+function KeptNote({ kept, when }: { kept: KeptState; when: string }) {
+  const { t } = useTranslation();
+  const note = keptNotes[kept];
+  return (
+    <p className={note.className} data-note={kept} role="status">
+      <IonIcon icon={note.icon} aria-hidden="true" />
+      {t(note.text, { time: when })}
+    </p>
+  );
 }
 
 interface FiguresProps {
@@ -112,7 +129,7 @@ export default function SummaryPage() {
   const liveWorkspace = useWorkspace(selectCurrentWorkspace);
   const workspaceStatus = useWorkspace(selectWorkspaceStatus);
   const keptWorkspace = useSummary(selectKeptWorkspace(user?.id));
-  // Until the person's workspaces load (they cannot while offline), the one whose summary this device kept stands in.
+  // Until the person's workspaces load (at start, or not at all while offline), the one whose summary this device kept stands in.
   const workspace = liveWorkspace ?? (workspaceStatus === 'ready' ? undefined : keptWorkspace);
   const profile = useProfile(selectProfile);
   const profileStatus = useProfile(selectProfileStatus);
@@ -121,25 +138,26 @@ export default function SummaryPage() {
   const period = useSummary(selectPeriod);
   const snapshot = useSummary(selectSnapshotFor(workspace?.workspaceId));
   const status = useSummary(selectSummaryStatus);
-  const offline = useSummary(selectSummaryOffline);
+  const kept = useSummary(selectSummaryKept);
   const workspaceId = workspace?.workspaceId;
   const userId = user?.id;
   const profileSettled = profileStatus === 'ready' || profileStatus === 'failed';
   const timeZone = chosenTimeZone(profile?.timeZone);
 
   useEffect(() => {
-    if (workspaceId && profileSettled) void useSummary.getState().load({ workspaceId, timeZone });
-  }, [workspaceId, timeZone, profileSettled]);
+    // Start-up has usually asked for these figures already (main.tsx); load() does not ask twice.
+    if (userId && workspaceId && profileSettled) void useSummary.getState().load({ userId, workspaceId, timeZone });
+  }, [userId, workspaceId, timeZone, profileSettled]);
 
   useEffect(() => (workspaceId ? useSummary.getState().followLoads(workspaceId) : undefined), [workspaceId]);
 
   useEffect(() => {
-    if (userId && liveWorkspace) useSummary.getState().rememberWorkspace(userId, liveWorkspace);
-  }, [userId, liveWorkspace]);
+    if (userId && liveWorkspace && profileSettled) useSummary.getState().rememberWorkspace(userId, liveWorkspace, timeZone);
+  }, [userId, liveWorkspace, timeZone, profileSettled]);
 
   useEffect(() => {
-    const { status: now, offline: kept } = useSummary.getState();
-    if (reachable && (now === 'failed' || kept)) void useSummary.getState().reload();
+    const { status: now, kept: shownKept } = useSummary.getState();
+    if (reachable && (now === 'failed' || shownKept === 'offline')) void useSummary.getState().reload();
   }, [reachable]);
 
   const liveWorkspaceId = liveWorkspace?.workspaceId;
@@ -173,12 +191,7 @@ export default function SummaryPage() {
     return (
       <>
         {periodSwitch}
-        {offline && (
-          <p className="summary-note offline-note" data-note="offline">
-            <IonIcon icon={cloudOfflineOutline} aria-hidden="true" />
-            {t('summary.offlineAsOf', { time: fetchedWhen(snapshot.fetchedAt, language, timeZone) })}
-          </p>
-        )}
+        {kept && <KeptNote kept={kept} when={fetchedWhen(snapshot.fetchedAt, language, timeZone)} />}
         <SummaryFigures snapshot={snapshot} currency={workspace.baseCurrency} language={language} timeZone={timeZone} />
         <IonNote className="summary-footnote">{t('summary.utcDays')}</IonNote>
       </>

@@ -14,11 +14,16 @@ interface WorkspaceState {
   clear(): void;
 }
 
-/** The workspace last chosen on this device, per person. */
+/** The workspace last shown on this device, per person. */
 const rememberedKey = (userId: string) => `arbidesk.workspace.${userId}`;
 
+/** Which workspace the app showed this person last on this device, known before their workspaces load. */
+export function rememberedWorkspaceId(userId: string): string | null {
+  return localStorage.getItem(rememberedKey(userId));
+}
+
 function pickCurrent(userId: string, memberships: Membership[], preferred: string | null): string | null {
-  const remembered = preferred ?? localStorage.getItem(rememberedKey(userId));
+  const remembered = preferred ?? rememberedWorkspaceId(userId);
   return memberships.find((m) => m.workspaceId === remembered)?.workspaceId ?? memberships[0]?.workspaceId ?? null;
 }
 
@@ -31,7 +36,10 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
     set({ status: 'loading' });
     try {
       const memberships = await api().listMemberships(userId);
-      set({ memberships, currentId: pickCurrent(userId, memberships, get().currentId), status: 'ready' });
+      const currentId = pickCurrent(userId, memberships, get().currentId);
+      // Kept even when picked for want of a choice, so that the next start knows it before this list answers.
+      if (currentId) localStorage.setItem(rememberedKey(userId), currentId);
+      set({ memberships, currentId, status: 'ready' });
     } catch (error) {
       set({ status: 'failed' });
       reportError(error);
