@@ -2,8 +2,10 @@ import { IonCard, IonCardContent, IonCardHeader, IonCardTitle, IonItem, IonLabel
 import { useTranslation } from 'react-i18next';
 
 export interface RankedOffer {
-  /** Null for facts without an offer. */
+  /** The TW offer id; null for facts without an offer. */
   offerId: string | null;
+  /** The registry offer it maps to, when one does. */
+  offerName: string | null;
   profit: string;
   roi: string | null;
   tone: 'good' | 'bad' | 'neutral';
@@ -16,7 +18,7 @@ interface OfferRankingProps {
   offers: RankedOffer[];
 }
 
-/** The best or worst offers of the period by profit (ids for now: names come with the offers registry). */
+/** The best or worst offers of the period by profit: by their registry name, else by TW offer id. */
 export function OfferRanking({ title, kind, offers }: OfferRankingProps) {
   const { t } = useTranslation();
   return (
@@ -34,7 +36,10 @@ export function OfferRanking({ title, kind, offers }: OfferRankingProps) {
                 <span slot="start" className="rank">
                   {i + 1}
                 </span>
-                <IonLabel className="offer-id">{offer.offerId ?? t('summary.noOffer')}</IonLabel>
+                <IonLabel className="offer-id">
+                  {offer.offerName ?? offer.offerId ?? t('summary.noOffer')}
+                  {offer.offerName && <p className="offer-tw-id">{offer.offerId}</p>}
+                </IonLabel>
                 <div slot="end" className="offer-figures">
                   <span className={`offer-profit tone-${offer.tone}`}>{offer.profit}</span>
                   <span className="offer-roi">{offer.roi === null ? '—' : t('summary.roiShort', { roi: offer.roi })}</span>

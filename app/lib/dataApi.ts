@@ -55,8 +55,10 @@ export interface PeriodTotals {
 }
 
 export interface OfferProfit {
-  /** Null for facts without an offer. */
+  /** The TrafficWave offer id; null for facts without an offer. */
   offerId: string | null;
+  /** "CODE · Name" of the registry offer this TW offer maps to as a whole, when one does. */
+  offerName: string | null;
   profit: number;
   roi: number | null;
 }
@@ -101,6 +103,8 @@ const readMetricsRow = object({
   ftds: decimal,
   other_currency_rows: decimal,
 });
+
+const readOfferName = object({ tw_offer_id: text, offer: object({ code: text, name: text }) });
 
 const readLoad = object({
   id: uuid,
@@ -228,14 +232,17 @@ export function createDataApi(client: SupabaseClient) {
       return { spend: total.spend, revenue: total.revenue, profit: total.profit, roi: total.roi, ftds: total.ftds, otherCurrencyRows: total.other_currency_rows };
     },
 
-    /** Profit per offer over a range. */
+    /** Profit per offer over a range, each TW offer named after the registry offer it maps to. */
     async offerProfits(workspaceId: string, range: DayRange): Promise<OfferProfit[]> {
-      const rows = dataOf(
-        await client.rpc('metrics', { workspace: workspaceId, date_from: range.from, date_to: range.to, group_by: ['offer'] }, { get: true }).retry(false),
-      );
-      return readAs(array(readMetricsRow), rows, 'metrics')
+      const [metrics, mappings] = await Promise.all([
+        client.rpc('metrics', { workspace: workspaceId, date_from: range.from, date_to: range.to, group_by: ['offer'] }, { get: true }).retry(false),
+        // Only mappings of a whole TW offer name it: the rollup has no link titles to split by.
+        client.from('offer_mapping').select('tw_offer_id, offer:offers(code, name)').eq('workspace_id', workspaceId).eq('is_active', true).is('link_title', null).retry(false),
+      ]);
+      const names = new Map(readAs(array(readOfferName), dataOf(mappings), 'offer mappings').map((m) => [m.tw_offer_id, `${m.offer.code} · ${m.offer.name}`]));
+      return readAs(array(readMetricsRow), dataOf(metrics), 'metrics')
         .filter((r) => !r.is_total)
-        .map((r) => ({ offerId: r.offer_id, profit: r.profit, roi: r.roi }));
+        .map((r) => ({ offerId: r.offer_id, offerName: (r.offer_id !== null && names.get(r.offer_id)) || null, profit: r.profit, roi: r.roi }));
     },
 
     /**

@@ -39,6 +39,7 @@ function figure(metric: Metric, current: PeriodTotals, previous: PeriodTotals, c
 function ranked(offers: OfferProfit[], currency: string, language: Locale): RankedOffer[] {
   return offers.map((o) => ({
     offerId: o.offerId,
+    offerName: o.offerName,
     profit: formatMoney(o.profit, currency, language),
     roi: o.roi === null ? null : formatPercent(o.roi, language),
     tone: o.profit > 0 ? 'good' : o.profit < 0 ? 'bad' : 'neutral',

@@ -103,6 +103,10 @@ beforeAll(async () => {
   buyer = await signIn(person, ip);
   await uploaded('tw-conversions.csv', conversions);
   await uploaded('moloco-spend.csv', spend);
+  // The registry names o-alpha as a whole; o-beta is mapped for one link only, which does not name it.
+  const [alpha] = await sql<{ id: string }[]>`insert into public.offers (workspace_id, code, name) values (${workspaceId}, 'ALPHA-RU', 'Альфа Казино') returning id`;
+  const [beta] = await sql<{ id: string }[]>`insert into public.offers (workspace_id, code, name) values (${workspaceId}, 'BETA-RU', 'Бета') returning id`;
+  await sql`insert into public.offer_mapping (workspace_id, offer_id, tw_offer_id, link_title) values (${workspaceId}, ${alpha?.id ?? null}, 'o-alpha', null), (${workspaceId}, ${beta?.id ?? null}, 'o-beta', 'landing 2')`;
 }, 120_000);
 
 afterAll(() => cleanUpBrowserTest({ browser, app, sql, workspaceIds: [workspaceId], personId: person?.id }));
@@ -119,6 +123,10 @@ describe('the summary on a phone (390×844)', () => {
     const byOffer = (await metrics(today, today, ['offer'])).filter((r) => !r.is_total).sort((a, b) => b.profit - a.profit);
     expect(byOffer[0]?.offer_id).toBe('o-alpha');
     expect(await topOffer(page)).toBe('o-alpha');
+    // Named after the registry offer it maps to, with the TW id beneath; an unnamed one by its TW id.
+    await shows(summary.locator('[data-ranking="top"] ion-item[data-offer="o-alpha"]').getByText('ALPHA-RU · Альфа Казино'));
+    await shows(summary.locator('[data-ranking="top"] ion-item[data-offer="o-alpha"] .offer-tw-id').getByText('o-alpha'));
+    expect(await summary.locator('[data-ranking="top"] ion-item[data-offer="o-beta"] .offer-id').first().innerText()).toBe('o-beta');
     const bottomOffer = await summary.locator('[data-ranking="bottom"] ion-item').first().getAttribute('data-offer');
     expect(bottomOffer).toBe(byOffer.at(-1)?.offer_id);
     await shows(summary.locator('.latest-load').getByText('moloco-spend.csv'));
