@@ -4,7 +4,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
-import { screen, shows, signInThroughUi } from '../support/appDriver.ts';
+import { plain, screen, shows, signInThroughUi, usd } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
 import { cleanUpBrowserTest, launchChromium, newAppContext, type AppContextOptions } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
@@ -75,9 +75,7 @@ async function metrics(groupBy: string[], filter: Record<string, string[]> = {})
   return { total, rows: all.filter((r) => !r.is_total) };
 }
 
-/** Intl puts (narrow) no-break spaces in Russian numbers; compare them as plain spaces. */
-const plain = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
-const money = (value: number) => plain(new Intl.NumberFormat('ru', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 }).format(value));
+const money = (value: number) => usd(value, 'ru');
 const count = (value: number) => plain(new Intl.NumberFormat('ru').format(value));
 const percent = (value: number | null) => (value === null ? '—' : plain(new Intl.NumberFormat('ru', { style: 'percent', maximumFractionDigits: 1 }).format(value)));
 

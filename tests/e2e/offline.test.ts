@@ -6,11 +6,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDistDir } from '../../supabase/local/appBuild.ts';
 import { startAppServer, type AppServer } from '../../supabase/local/appServer.ts';
-import { closeToasts, screen, shows, signInThroughUi, toastMessage } from '../support/appDriver.ts';
+import { closeToasts, plain, screen, shows, signInThroughUi, toastMessage, usd } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
 import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
-import { upload } from '../support/etl.ts';
+import { uploadDone } from '../support/etl.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
 
 const sql = db();
@@ -37,10 +37,7 @@ const lateConversions = `event_id,event_time,event_type,campaign_id,offer_id,geo
 k2,${today} 00:00,first_deposit,c1,o-kilo,RU,moloco,n1,cr1,p2,900,500,USD
 `;
 
-async function uploaded(name: string, body: string): Promise<void> {
-  const { body: answer } = await upload(keeperClient, keeperWorkspaceId, name, body);
-  if (answer.load.status !== 'done') throw new Error(`${name}: ${answer.load.status} ${answer.load.error_summary ?? ''}`);
-}
+const uploaded = (name: string, body: string) => uploadDone(keeperClient, keeperWorkspaceId, name, body);
 
 /** Today's profit as the metrics RPC computes it. */
 async function profitToday(): Promise<number> {
@@ -51,9 +48,7 @@ async function profitToday(): Promise<number> {
   return totals.profit;
 }
 
-/** Intl puts (narrow) no-break spaces in numbers and times; compare them as plain spaces. */
-const plain = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
-const money = (value: number) => plain(new Intl.NumberFormat('en', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 }).format(value));
+const money = (value: number) => usd(value, 'en');
 const shownProfit = async (page: Page) => plain(await screen(page, 'summary').locator('[data-kpi="profit"] .kpi-value').innerText());
 
 /** Every clock time ("09:41 AM") from `from` to `to`, as the app writes the time of kept figures. */

@@ -2,7 +2,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
-import { closeToasts, fillIn, screen, shows, signInThroughUi } from '../support/appDriver.ts';
+import { closeToasts, fillIn, plain, screen, shows, signInThroughUi } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
 import { cleanUpBrowserTest, launchChromium, newAppContext, type devices } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
@@ -29,8 +29,6 @@ pg2,${yesterday} 11:00,first_deposit,c1,fx-beta,RU,moloco,n1,p2,200,50,USD
 pg3,${yesterday} 12:00,first_deposit,c1,fx-loose,RU,moloco,n1,p3,200,70,USD
 `;
 
-/** Intl puts (narrow) no-break spaces in Russian numbers; compare them as plain spaces. */
-const plain = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 
 interface CalendarRow {
   payout_date: string;

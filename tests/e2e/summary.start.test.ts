@@ -2,11 +2,11 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
-import { screen, shows, signInThroughUi } from '../support/appDriver.ts';
+import { plain, screen, shows, signInThroughUi, usd } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
 import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
-import { upload } from '../support/etl.ts';
+import { uploadDone } from '../support/etl.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
 
 const sql = db();
@@ -31,10 +31,7 @@ const lateConversions = () => `event_id,event_time,event_type,campaign_id,offer_
 s${Date.now()},${today} 00:00,first_deposit,c1,o-sierra,RU,moloco,n1,cr1,p${Date.now()},900,500,USD
 `;
 
-async function uploaded(name: string, body: string): Promise<void> {
-  const { body: answer } = await upload(buyer, kiloId, name, body);
-  if (answer.load.status !== 'done') throw new Error(`${name}: ${answer.load.status} ${answer.load.error_summary ?? ''}`);
-}
+const uploaded = (name: string, body: string) => uploadDone(buyer, kiloId, name, body);
 
 /** Today's profit in Kilo Ads as the metrics RPC computes it. */
 async function profitToday(): Promise<number> {
@@ -45,9 +42,7 @@ async function profitToday(): Promise<number> {
   return totals.profit;
 }
 
-/** Intl puts (narrow) no-break spaces in numbers and times; compare them as plain spaces. */
-const plain = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
-const money = (value: number) => plain(new Intl.NumberFormat('en', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 }).format(value));
+const money = (value: number) => usd(value, 'en');
 const shownProfit = async (page: Page) => plain(await screen(page, 'summary').locator('[data-kpi="profit"] .kpi-value').innerText());
 
 /**

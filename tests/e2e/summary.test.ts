@@ -2,11 +2,11 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
-import { screen, shows, signInThroughUi } from '../support/appDriver.ts';
+import { plain, screen, shows, signInThroughUi, usd } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
 import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
-import { upload } from '../support/etl.ts';
+import { uploadDone } from '../support/etl.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
 
 const sql = db();
@@ -59,14 +59,9 @@ async function metrics(from: string, to: string, groupBy: string[] = []): Promis
   return data as MetricsRow[];
 }
 
-async function uploaded(name: string, body: string): Promise<void> {
-  const { body: answer } = await upload(buyer, workspaceId, name, body);
-  if (answer.load.status !== 'done') throw new Error(`${name}: ${answer.load.status} ${answer.load.error_summary ?? ''}`);
-}
+const uploaded = (name: string, body: string) => uploadDone(buyer, workspaceId, name, body);
 
-/** Intl puts (narrow) no-break spaces in Russian numbers; compare them as plain spaces. */
-const plain = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
-const money = (value: number) => plain(new Intl.NumberFormat('ru', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 }).format(value));
+const money = (value: number) => usd(value, 'ru');
 const percent = (value: number, sign = false) =>
   plain(new Intl.NumberFormat('ru', { style: 'percent', maximumFractionDigits: 1, signDisplay: sign ? 'exceptZero' : 'auto' }).format(value));
 

@@ -29,6 +29,12 @@ export async function closeToasts(page: Page): Promise<void> {
   }
 }
 
+/** Intl puts (narrow) no-break spaces in numbers and times; compare them as plain spaces. */
+export const plain = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+
+/** US dollars as the app writes them in `locale`, with plain spaces. */
+export const usd = (value: number, locale: 'ru' | 'en') => plain(new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 2 }).format(value));
+
 export async function fillIn(page: Page, screenName: string, field: string, value: string): Promise<void> {
   await screen(page, screenName).locator(`input[name="${field}"]`).fill(value);
 }

@@ -51,3 +51,9 @@ export async function upload(
   if (error) throw error;
   return { status: response?.status ?? 200, body: data as EtlResponse };
 }
+
+/** Uploads a file that must load: throws with the load's status and error summary otherwise. */
+export async function uploadDone(client: SupabaseClient, workspaceId: string, fileName: string, body: string): Promise<void> {
+  const { body: answer } = await upload(client, workspaceId, fileName, body);
+  if (answer.load.status !== 'done') throw new Error(`${fileName}: ${answer.load.status} ${answer.load.error_summary ?? ''}`);
+}
