@@ -1,12 +1,12 @@
-import { IonButton, IonInput, IonItem, IonList, IonListHeader, IonSpinner, IonText } from '@ionic/react';
+import { IonInput, IonItem, IonList, IonListHeader } from '@ionic/react';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserMessage } from '../lib/errors.ts';
 import type { CapPolicy, KpiPolicy, ProgramOption } from '../lib/offersApi.ts';
 import { emptyTerms, readOffer, readTerms, type NewOffer, type OfferDraft, type OfferTerms, type Problems, type TermsDraft } from '../lib/offersTerms.ts';
-import type { PolicyEditing, PolicyRow, PolicySaveOutcome } from '../lib/policies.ts';
+import type { PolicyRow, PolicySaveOutcome } from '../lib/policies.ts';
 import { OfferTermsFields } from './OfferTermsFields.tsx';
-import { PolicyEditor } from './PolicyEditor.tsx';
+import { TermsFormSubmit, usePolicyCreation } from './OfferTermsForm.tsx';
 
 interface OfferCreateFormProps {
   programs: ProgramOption[];
@@ -32,7 +32,7 @@ export function OfferCreateForm({ programs, kpiPolicies, capPolicies, busy, prob
   const [offer, setOffer] = useState<OfferDraft>({ code: '', name: '', product: '', programId: '' });
   const [terms, setTerms] = useState<TermsDraft>(() => emptyTerms(startOfToday()));
   const [problems, setProblems] = useState<Problems>({});
-  const [creating, setCreating] = useState<PolicyEditing | null>(null);
+  const policyCreation = usePolicyCreation(onCreatePolicy, busy, (changes) => setTerms((d) => ({ ...d, ...changes })));
 
   const chooseProgram = (programId: string) => {
     setOffer({ ...offer, programId });
@@ -95,35 +95,12 @@ export function OfferCreateForm({ programs, kpiPolicies, capPolicies, busy, prob
             askReason={false}
             startHint="offers.form.validFromHelp"
             onChange={(changes) => setTerms({ ...terms, ...changes })}
-            onNewPolicy={onCreatePolicy && ((kind) => setCreating({ kind, policy: null }))}
+            onNewPolicy={policyCreation.onNewPolicy}
           />
         </IonList>
-        <div className="ion-padding-horizontal">
-          {problem && (
-            <IonText color="danger">
-              <p className="offer-form-problem" role="alert" data-problem={problem.key}>
-                {t(problem.key, problem.values)}
-              </p>
-            </IonText>
-          )}
-          <IonButton type="submit" expand="block" disabled={busy}>
-            {busy ? <IonSpinner name="dots" aria-label={t('common.wait')} /> : t('offers.form.create')}
-          </IonButton>
-        </div>
+        <TermsFormSubmit problem={problem} busy={busy} label={t('offers.form.create')} />
       </form>
-      {onCreatePolicy && (
-        <PolicyEditor
-          editing={creating}
-          uses={[]}
-          busy={busy}
-          onSave={(_, policy) => onCreatePolicy(policy)}
-          onSaved={(id) => {
-            if (creating) setTerms((d) => ({ ...d, [creating.kind === 'kpi' ? 'kpiPolicyId' : 'capPolicyId']: id }));
-            setCreating(null);
-          }}
-          onClose={() => setCreating(null)}
-        />
-      )}
+      {policyCreation.editor}
     </>
   );
 }

@@ -1,13 +1,13 @@
-import { IonButton, IonList, IonSpinner, IonText } from '@ionic/react';
+import { IonList } from '@ionic/react';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserMessage } from '../lib/errors.ts';
 import { needsBackdateReason } from '../lib/offers.ts';
 import type { CapPolicy, KpiPolicy, OfferVersion } from '../lib/offersApi.ts';
 import { emptyTerms, readTerms, startingNow, startsInPast, type OfferTerms, type Problems, type TermsDraft } from '../lib/offersTerms.ts';
-import type { PolicyEditing, PolicyKind, PolicyRow, PolicySaveOutcome } from '../lib/policies.ts';
+import type { PolicyRow, PolicySaveOutcome } from '../lib/policies.ts';
 import { OfferTermsFields } from './OfferTermsFields.tsx';
-import { PolicyEditor } from './PolicyEditor.tsx';
+import { TermsFormSubmit, usePolicyCreation } from './OfferTermsForm.tsx';
 
 interface OfferVersionFormProps {
   /** The terms the new version starts from (the current version), if any. */
@@ -45,8 +45,7 @@ export function OfferVersionForm({ current, kpiPolicies, capPolicies, busy, prob
   const { t } = useTranslation();
   const [offered] = useState<TermsDraft>(() => startingFrom(current));
   const [draft, setDraft] = useState<TermsDraft>(() => ({ ...offered, ...preset }));
-  const [creating, setCreating] = useState<PolicyEditing | null>(null);
-  const choose = (kind: PolicyKind, policyId: string) => setDraft((d) => ({ ...d, [kind === 'kpi' ? 'kpiPolicyId' : 'capPolicyId']: policyId }));
+  const policyCreation = usePolicyCreation(onCreatePolicy, busy, (changes) => setDraft((d) => ({ ...d, ...changes })));
   const [problems, setProblems] = useState<Problems>({});
   const reasonAsked = problem !== null && needsBackdateReason(problem);
   const shownProblems = reasonAsked && draft.reason.trim() === '' ? { ...problems, reason: 'offers.form.invalid.reason' } : problems;
@@ -71,35 +70,12 @@ export function OfferVersionForm({ current, kpiPolicies, capPolicies, busy, prob
             askReason={reasonAsked || (draft.validFrom !== offered.validFrom && startsInPast(draft.validFrom))}
             startHint="offers.version.validFromHelp"
             onChange={(changes) => setDraft({ ...draft, ...changes })}
-            onNewPolicy={onCreatePolicy && ((kind) => setCreating({ kind, policy: null }))}
+            onNewPolicy={policyCreation.onNewPolicy}
           />
         </IonList>
-        <div className="ion-padding-horizontal">
-          {problem && (
-            <IonText color="danger">
-              <p className="offer-form-problem" role="alert" data-problem={problem.key}>
-                {t(problem.key, problem.values)}
-              </p>
-            </IonText>
-          )}
-          <IonButton type="submit" expand="block" disabled={busy}>
-            {busy ? <IonSpinner name="dots" aria-label={t('common.wait')} /> : t('offers.version.submit')}
-          </IonButton>
-        </div>
+        <TermsFormSubmit problem={problem} busy={busy} label={t('offers.version.submit')} />
       </form>
-      {onCreatePolicy && (
-        <PolicyEditor
-          editing={creating}
-          uses={[]}
-          busy={busy}
-          onSave={(_, policy) => onCreatePolicy(policy)}
-          onSaved={(id) => {
-            if (creating) choose(creating.kind, id);
-            setCreating(null);
-          }}
-          onClose={() => setCreating(null)}
-        />
-      )}
+      {policyCreation.editor}
     </>
   );
 }
