@@ -6,6 +6,7 @@ import type { CapPolicy, KpiPolicy } from '../lib/offersApi.ts';
 import type { GeoRateDraft, Problems, TermsDraft } from '../lib/offersTerms.ts';
 import type { PolicyKind } from '../lib/policies.ts';
 import { PolicyPicker } from './PolicyPicker.tsx';
+import { invalidField } from './invalidField.ts';
 
 interface OfferTermsFieldsProps {
   draft: TermsDraft;
@@ -26,7 +27,7 @@ type TextField = 'validFrom' | 'geos' | 'rate' | 'currency' | 'landingType' | 'a
 /** The fields of one version of terms, for a new offer and for a new version. */
 export function OfferTermsFields({ draft, problems, kpiPolicies, capPolicies, askReason, startHint, onChange, onNewPolicy }: OfferTermsFieldsProps) {
   const { t } = useTranslation();
-  const invalid = (key: string) => (problems[key] ? { className: 'ion-invalid ion-touched', errorText: t(problems[key]) } : {});
+  const invalid = (key: string) => invalidField(problems[key], t);
   const input = (field: TextField, extra: Partial<ComponentProps<typeof IonInput>> = {}) => (
     <IonItem>
       <IonInput name={field} label={t(`offers.fields.${field}`)} labelPlacement="stacked" value={draft[field]} {...invalid(field)} onIonInput={(e) => onChange({ [field]: e.detail.value ?? '' })} {...extra} />

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { CapPolicy } from '../lib/offersApi.ts';
 import { capDraftOf, capEventTypes, capPeriods, nameMaxLength, readCapDraft, type CapDraft, type CapRow } from '../lib/policies.ts';
 import type { Problems } from '../lib/offersTerms.ts';
+import { invalidField } from './invalidField.ts';
 
 interface PolicyCapFormProps {
   /** The policy being changed; null: a new one. */
@@ -27,7 +28,7 @@ export function PolicyCapForm({ policy, busy, refused, onSubmit }: PolicyCapForm
     setProblems('problems' in result ? result.problems : {});
     if ('row' in result) onSubmit(result.row);
   };
-  const invalid = (field: string) => (shown[field] ? { className: 'ion-invalid ion-touched', errorText: t(shown[field]) } : {});
+  const invalid = (field: string) => invalidField(shown[field], t);
   const choice = (field: 'period' | 'eventType', options: readonly string[], label: (o: string) => string) => (
     <IonItem>
       <label className="item-block">

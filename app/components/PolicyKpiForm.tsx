@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { KpiPolicy } from '../lib/offersApi.ts';
 import type { Problems } from '../lib/offersTerms.ts';
 import { kpiDraftOf, knownRequirements, nameMaxLength, readKpiDraft, requirementUnit, type KpiDraft, type KpiRow, type RequirementDraft } from '../lib/policies.ts';
+import { invalidField } from './invalidField.ts';
 
 interface PolicyKpiFormProps {
   /** The policy being changed; null: a new one. */
@@ -30,7 +31,7 @@ export function PolicyKpiForm({ policy, busy, refused, onSubmit }: PolicyKpiForm
     setProblems('problems' in result ? result.problems : {});
     if ('row' in result) onSubmit(result.row);
   };
-  const invalid = (field: string) => (shown[field] ? { className: 'ion-invalid ion-touched', errorText: t(shown[field]) } : {});
+  const invalid = (field: string) => invalidField(shown[field], t);
   const change = (i: number, changes: Partial<RequirementDraft>) => setDraft({ ...draft, requirements: draft.requirements.map((r, j) => (j === i ? { ...r, ...changes } : r)) });
 
   const requirement = (r: RequirementDraft, i: number) => {
