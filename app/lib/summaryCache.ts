@@ -18,9 +18,7 @@ export interface SummarySnapshot {
 }
 
 const readTotals = object({ spend: decimal, revenue: decimal, profit: decimal, roi: nullable(decimal), ftds: decimal, otherCurrencyRows: decimal });
-// offerName came with the offers registry: a copy kept before it reads as unnamed.
-const optionalText: Reader<string | null> = (value, path) => (value === undefined ? null : nullable(text)(value, path));
-const readOffer = object({ offerId: nullable(text), offerName: optionalText, profit: decimal, roi: nullable(decimal) });
+const readOffer = object({ offerId: nullable(text), offerName: nullable(text), profit: decimal, roi: nullable(decimal) });
 const readSnapshot = object({
   workspaceId: uuid,
   period: oneOf(periods),
