@@ -13,8 +13,9 @@ import {
   type RowError,
   type SourceName,
 } from '../_shared/etl/index.ts';
-import { FactWriter } from './factWriter.ts';
+import { FactWriter, type StreamPlan } from './factWriter.ts';
 import { nativeSha256 } from './nativeSha256.ts';
+import { ProgressReports } from './progressReports.ts';
 
 /**
  * Streams one file into the facts: parse → validate row by row → apply the good rows batch
@@ -61,8 +62,6 @@ export interface LoadOutcome {
 
 /** Rejected rows kept per load; past it only the count grows (the file is plainly wrong). */
 const maxStoredErrors = 10_000;
-/** How often progress reaches etl_loads (and the app), and the cancel flag is checked. */
-const progressEveryMs = 250;
 
 class Cancelled extends Error {}
 
@@ -140,6 +139,7 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
   let progress: LoadProgress | undefined;
   let stored = 0;
   let writer: FactWriter | undefined;
+  let reports: ProgressReports | undefined;
   let inTransaction = false;
   try {
     const [begun] = await conn<LoadRow[]>`select * from private.etl_begin(${input.loadId})`;
@@ -158,9 +158,10 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
     // etl_recognise), or the progress updates below would wait for the commit, which waits for them.
     await conn.unsafe('begin');
     inTransaction = true;
-    await conn`select private.etl_stream_begin(${input.loadId})`;
-    writer = new FactWriter(conn, input.loadId, source, await mayRepeat(sql, input.loadId));
-    let lastReport = 0;
+    const [plan] = await conn<StreamPlan[]>`select * from private.etl_stream_begin(${input.loadId})`;
+    if (!plan) throw new Error('the load could not begin its apply');
+    writer = new FactWriter(conn, input.loadId, source, plan, await mayRepeat(sql, input.loadId));
+    reports = new ProgressReports(sql, input.loadId);
     for await (const batch of validateBatches(file, proposal.mapping)) {
       progress = batch.progress;
       await writer.add(batch.rows);
@@ -168,15 +169,9 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
       stored += keep.length;
       await writeErrors(sql, input, keep);
       if (firstErrors.length < 20) firstErrors.push(...batch.errors.slice(0, 20 - firstErrors.length));
-      if (Date.now() - lastReport > progressEveryMs) {
-        lastReport = Date.now();
-        const [state] = await sql<{ cancel_requested: boolean }[]>`
-          update public.etl_loads set rows_read = ${progress.rowsRead}, rows_accepted = ${progress.rowsAccepted},
-            rows_rejected = ${progress.rowsRejected}
-          where id = ${input.loadId} returning cancel_requested`;
-        if (state?.cancel_requested) throw new Cancelled('The load was cancelled; the facts are as they were before it.');
-      }
+      if (reports.report(progress)) throw new Cancelled('The load was cancelled; the facts are as they were before it.');
     }
+    await reports.settle();
     await setPhase(sql, input.loadId, 'merging', progress);
     await writer.finish();
     await setPhase(sql, input.loadId, 'rollups', progress);
@@ -198,6 +193,7 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
     if (!done) throw new Error('the load vanished while it was applied');
     return { load: done, errors: firstErrors, mapping: proposal };
   } catch (error) {
+    await reports?.settle().catch(() => undefined);
     if (inTransaction) {
       await writer?.settle();
       await conn.unsafe('rollback').catch(() => undefined);

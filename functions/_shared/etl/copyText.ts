@@ -5,28 +5,47 @@ import type { CanonicalRow } from './validateRow.ts';
  * Canonical rows in PostgreSQL's COPY text format
  * (https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.2): tab-separated,
  * `\N` for NULL, backslash escapes for backslash, tab, LF and CR. The columns are
- * {@link copyColumns}: `line` first, then the canonical ones.
+ * {@link copyColumns}: the fact table's workspace_id and load_id, then the canonical ones,
+ * so a batch can be COPYed straight into its fact table.
  */
 
-/** Column list for `copy staging (…) from stdin`. */
+/** Column list for `copy public.<fact table> (…) from stdin`. */
 export function copyColumns(source: SourceName): string[] {
-  return ['line', ...canonicalColumns(source)];
+  return ['workspace_id', 'load_id', ...canonicalColumns(source)];
+}
+
+/** What every row of a load has in common. */
+export interface CopyTextOptions {
+  workspaceId: string;
+  loadId: string;
+  /**
+   * What a missing value is written as, by canonical column, where NULL is not allowed: the
+   * fact table's defaults of its NOT NULL columns ('' for key cells, 0 for counts).
+   */
+  defaults?: readonly (string | undefined)[];
 }
 
 const special = /[\\\t\n\r]/;
 const specialAll = /[\\\t\n\r]/g;
 const escapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
+/** Each column's missing value as COPY text, tab first; a default is escaped like any value. */
+function canonicalNulls(defaults: readonly (string | undefined)[]): (string | undefined)[] {
+  return defaults.map((value) => (value === undefined ? undefined : `\t${value.replace(specialAll, (char) => escapes[char] ?? char)}`));
+}
+
 /** The rows as COPY text, one line each (with its trailing newline). */
-export function toCopyText(rows: readonly CanonicalRow[]): string {
+export function toCopyText(rows: readonly CanonicalRow[], options: CopyTextOptions): string {
+  const prefix = `${options.workspaceId}\t${options.loadId}`;
+  const nulls = canonicalNulls(options.defaults ?? []);
   // Plain loops, not map/join: this runs for every cell of a load, and the allocations show.
   let text = '';
   for (const row of rows) {
     const values = row.values;
-    let line = String(row.line);
+    let line = prefix;
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
-      if (value === null || value === undefined) line += '\t\\N';
+      if (value === null || value === undefined) line += nulls[i] ?? '\t\\N';
       else line += special.test(value) ? `\t${value.replace(specialAll, (char) => escapes[char] ?? char)}` : `\t${value}`;
     }
     text += `${line}\n`;

@@ -9,12 +9,12 @@
  * const source = detectSource(names).source;                        // or the user's choice
  * const { mapping, missingRequired } = saved ? applyMapping(source, names, parseSavedMapping(saved)) : proposeMapping(source, names);
  * for await (const { rows, errors, progress } of validateBatches(file, mapping)) {
- *   // COPY toCopyText(rows) into staging (copyColumns(source)); keep errors; report progress
+ *   // COPY toCopyText(rows, ids) into the facts (copyColumns(source)); keep errors; report progress
  * }
  * await hash; // same hash as an earlier load: nothing to do
  * ```
  */
-export { copyColumns, toCopyText } from './copyText.ts';
+export { copyColumns, toCopyText, type CopyTextOptions } from './copyText.ts';
 export { CsvTokenizer, detectDelimiter, type Delimiter, type TokenizerSink } from './csvTokenizer.ts';
 export { detectEncoding, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './encoding.ts';
 export { EtlFileError, formatLineNumber, rowError, type RowError } from './errors.ts';
