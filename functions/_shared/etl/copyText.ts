@@ -29,26 +29,26 @@ const special = /[\\\t\n\r]/;
 const specialAll = /[\\\t\n\r]/g;
 const escapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-/** Each column's missing value as COPY text, tab first; a default is escaped like any value. */
-function canonicalNulls(defaults: readonly (string | undefined)[]): (string | undefined)[] {
-  return defaults.map((value) => (value === undefined ? undefined : `\t${value.replace(specialAll, (char) => escapes[char] ?? char)}`));
-}
-
 /** The rows as COPY text, one line each (with its trailing newline). */
 export function toCopyText(rows: readonly CanonicalRow[], options: CopyTextOptions): string {
-  const prefix = `${options.workspaceId}\t${options.loadId}`;
-  const nulls = canonicalNulls(options.defaults ?? []);
-  // Plain loops, not map/join: this runs for every cell of a load, and the allocations show.
+  const prefix = `${options.workspaceId}\t${options.loadId}\t`;
+  const missing = (options.defaults ?? []).map((value) => (value === undefined ? '\\N' : escape(value)));
+  // One array joined per row, not a string grown cell by cell: V8 keeps a grown string as a
+  // tree of pieces, which cost more to encode and to collect than the text itself.
+  const cells: string[] = [];
   let text = '';
   for (const row of rows) {
     const values = row.values;
-    let line = prefix;
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
-      if (value === null || value === undefined) line += nulls[i] ?? '\t\\N';
-      else line += special.test(value) ? `\t${value.replace(specialAll, (char) => escapes[char] ?? char)}` : `\t${value}`;
+      cells[i] = value === null || value === undefined ? (missing[i] ?? '\\N') : special.test(value) ? escape(value) : value;
     }
-    text += `${line}\n`;
+    cells.length = values.length;
+    text += `${prefix}${cells.join('\t')}\n`;
   }
   return text;
+}
+
+function escape(value: string): string {
+  return value.replace(specialAll, (char) => escapes[char] ?? char);
 }
