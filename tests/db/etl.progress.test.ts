@@ -57,5 +57,17 @@ describe('live progress of a load', () => {
     expect(mine.at(-1)?.rows_read).toBe(60_000);
     expect(theirs).toEqual([]);
     for (const channel of channels) await channel.unsubscribe();
+
+    // Counters went out live, but the audit log keeps only what else changed.
+    const running = mine.filter((m) => m.status === 'running').map((m) => m.rows_read);
+    expect(new Set(running).size).toBeGreaterThan(1);
+    const audited = await sql<{ action: string; changed: string[] }[]>`
+      select action, array(select jsonb_object_keys(coalesce(new_values, '{}'))) as changed
+      from public.audit_log where table_name = 'etl_loads' and row_id = ${answer.load.id} order by id`;
+    expect(audited[0]?.action).toBe('insert');
+    expect(audited.filter((a) => a.action === 'update').length).toBeGreaterThan(0);
+    const progress = new Set(['rows_read', 'rows_accepted', 'rows_rejected', 'phase']);
+    for (const entry of audited.filter((a) => a.action === 'update')) expect(entry.changed.some((key) => !progress.has(key)), entry.changed.join()).toBe(true);
+    expect(audited.some((a) => a.changed.includes('status') && a.action === 'update')).toBe(true);
   });
 });
