@@ -45,53 +45,46 @@ export function centsOf(value: string): number | bigint {
   return negative ? -cents : cents;
 }
 
-/** A sum of cents that stays exact: a number while it is a safe integer, a bigint after. */
-class CentsSum {
-  private small = 0;
-  private big: bigint | null = null;
+/** Cents: a number while it is a safe integer, a bigint past that. */
+type Cents = number | bigint;
 
-  add(cents: number | bigint): void {
-    if (this.big === null && typeof cents === 'number') {
-      const next = this.small + cents;
-      if (Number.isSafeInteger(next)) {
-        this.small = next;
-        return;
-      }
-    }
-    this.big = (this.big ?? BigInt(this.small)) + BigInt(cents);
+/** An exact sum of cents. */
+function addCents(sum: Cents, cents: Cents): Cents {
+  if (typeof sum === 'number' && typeof cents === 'number') {
+    const next = sum + cents;
+    if (Number.isSafeInteger(next)) return next;
   }
-
-  addSum(other: CentsSum): void {
-    if (other.big === null) this.add(other.small);
-    else this.add(other.big);
-  }
-
-  toString(): string {
-    const cents = this.big ?? this.small;
-    const negative = cents < 0;
-    const digits = String(negative ? -cents : cents).padStart(3, '0');
-    return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
-  }
+  return BigInt(sum) + BigInt(cents);
 }
 
+/** Cents as a numeric literal with two decimals. */
+function centsText(cents: Cents): string {
+  const negative = cents < 0;
+  const digits = String(negative ? -cents : cents).padStart(3, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+/**
+ * One group's sums. Plain fields rather than objects per sum: a big load holds tens of
+ * thousands of groups until its end.
+ */
 interface Group {
-  /** The group's key cells: date, campaign, offer, geo, source, sub1, sub2. */
-  cells: string[];
+  /** The group's cells (date, campaign, offer, geo, source, sub1, sub2) joined by U+0000. */
+  key: string;
   names: string[];
   registrations: number;
   ftds: number;
   deposits: number;
-  depositsAmount: CentsSum;
-  revenue: CentsSum;
+  depositsAmount: Cents;
+  revenue: Cents;
   chargebacks: number;
-  chargebackAmount: CentsSum;
+  chargebackAmount: Cents;
   otherCurrencyRows: number;
 }
 
-function newGroup(cells: string[]): Group {
+function newGroup(key: string): Group {
   return {
-    cells, names: [], registrations: 0, ftds: 0, deposits: 0, depositsAmount: new CentsSum(), revenue: new CentsSum(),
-    chargebacks: 0, chargebackAmount: new CentsSum(), otherCurrencyRows: 0,
+    key, names: [], registrations: 0, ftds: 0, deposits: 0, depositsAmount: 0, revenue: 0, chargebacks: 0, chargebackAmount: 0, otherCurrencyRows: 0,
   };
 }
 
@@ -100,10 +93,10 @@ function mergeGroup(into: Group, from: Group): void {
   into.registrations += from.registrations;
   into.ftds += from.ftds;
   into.deposits += from.deposits;
-  into.depositsAmount.addSum(from.depositsAmount);
-  into.revenue.addSum(from.revenue);
+  into.depositsAmount = addCents(into.depositsAmount, from.depositsAmount);
+  into.revenue = addCents(into.revenue, from.revenue);
   into.chargebacks += from.chargebacks;
-  into.chargebackAmount.addSum(from.chargebackAmount);
+  into.chargebackAmount = addCents(into.chargebackAmount, from.chargebackAmount);
   into.otherCurrencyRows += from.otherCurrencyRows;
 }
 
@@ -149,8 +142,8 @@ class ConversionSums implements RollupContribution {
       const key = `${day}\0${v[campaign] ?? ''}\0${v[offer] ?? ''}\0${v[geo] ?? ''}\0${v[source] ?? ''}\0${v[sub1] ?? ''}\0${v[sub2] ?? ''}`;
       let group = pending.get(key);
       if (group === undefined) {
-        group = newGroup([day, v[campaign] ?? '', v[offer] ?? '', v[geo] ?? '', v[source] ?? '', v[sub1] ?? '', v[sub2] ?? ''].map(ownCopy));
-        pending.set(key, group);
+        group = newGroup(ownCopy(key));
+        pending.set(group.key, group);
       }
       const campaignName = v[name];
       if (campaignName !== null && campaignName !== undefined && !group.names.includes(campaignName)) group.names.push(ownCopy(campaignName));
@@ -168,11 +161,13 @@ class ConversionSums implements RollupContribution {
       const money = v[payout];
       const cents = money === null || money === undefined ? 0 : centsOf(money);
       if (cents !== 0) {
-        group.revenue.add(cents);
-        if (eventType === 'chargeback') group.chargebackAmount.add(cents);
+        group.revenue = addCents(group.revenue, cents);
+        if (eventType === 'chargeback') group.chargebackAmount = addCents(group.chargebackAmount, cents);
       }
       const deposit = v[amount];
-      if (deposit !== null && deposit !== undefined && (eventType === 'first_deposit' || eventType === 'deposit')) group.depositsAmount.add(centsOf(deposit));
+      if (deposit !== null && deposit !== undefined && (eventType === 'first_deposit' || eventType === 'deposit')) {
+        group.depositsAmount = addCents(group.depositsAmount, centsOf(deposit));
+      }
     }
   }
 
@@ -192,9 +187,10 @@ class ConversionSums implements RollupContribution {
     if (this.committed.size === 0) return null;
     let text = '';
     for (const group of this.committed.values()) {
-      const sums = `${group.registrations}\t${group.ftds}\t${group.deposits}\t${group.depositsAmount}\t${group.revenue}\t${group.chargebacks}\t${group.chargebackAmount}\t${group.otherCurrencyRows}`;
+      const sums = `${group.registrations}\t${group.ftds}\t${group.deposits}\t${centsText(group.depositsAmount)}\t${centsText(group.revenue)}\t` +
+        `${group.chargebacks}\t${centsText(group.chargebackAmount)}\t${group.otherCurrencyRows}`;
       // One row per distinct name, the sums on the first: the database sums them and takes the greatest name.
-      const key = group.cells.map(cell).join('\t');
+      const key = group.key.split('\0').map(cell).join('\t');
       const [first, ...others] = group.names;
       text += `${key}\t${first === undefined ? '\\N' : cell(first)}\tf\t${sums}\n`;
       for (const other of others) text += `${key}\t${cell(other)}\tf\t0\t0\t0\t0\t0\t0\t0\t0\n`;
