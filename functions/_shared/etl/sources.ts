@@ -1,6 +1,6 @@
 /**
  * The three file sources and their canonical columns (docs: /work/shared/DATA.md). The
- * column order here is the order of a canonical row and of the staging table's columns.
+ * column order here is the order of a canonical row and of the COPY columns (after the load's ids).
  */
 
 export type SourceName = 'tw_events' | 'tw_clicks' | 'ad_spend';
