@@ -40,7 +40,8 @@ export interface StreamPlan {
 }
 
 interface Batch {
-  chunks: Uint8Array[];
+  /** The batch's COPY text, in one piece: postgres.js sends a chunk only once the one before it has gone out, which takes an event-loop turn each. */
+  bytes: Uint8Array;
   /** The batch may repeat a key: it must go the keyed way, which keeps the last row. */
   duplicates: boolean;
   /** Adds the batch's rollup sums to the load's, once it is in the facts straight. */
@@ -48,6 +49,7 @@ interface Batch {
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1 && chunks[0]) return chunks[0];
   const all = new Uint8Array(chunks.reduce((length, chunk) => length + chunk.length, 0));
   let at = 0;
   for (const chunk of chunks) {
@@ -153,7 +155,7 @@ export class FactWriter {
     await this.inFlight;
     const sums = this.deferred ? null : this.sums.copyText();
     if (sums) {
-      await this.copy(`copy pg_temp.${sums.table} (${sums.columns.join(', ')}) from stdin`, [encoder.encode(sums.text)]);
+      await this.copy(`copy pg_temp.${sums.table} (${sums.columns.join(', ')}) from stdin`, encoder.encode(sums.text));
       await this.conn`select 1`;
     }
   }
@@ -171,7 +173,8 @@ export class FactWriter {
 
   private async flush(): Promise<void> {
     if (this.rows === 0) return;
-    const batch: Batch = { chunks: this.chunks, duplicates: this.duplicates, commitSums: this.deferred ? () => undefined : this.sums.seal() };
+    // Joined at once, so the pieces are free before the batch is sent, and both ways send the same bytes.
+    const batch: Batch = { bytes: concat(this.chunks), duplicates: this.duplicates, commitSums: this.deferred ? () => undefined : this.sums.seal() };
     this.chunks = [];
     this.rows = 0;
     // A deferred writer's batches are applied as one: keys must grow across all of them.
@@ -182,7 +185,7 @@ export class FactWriter {
     await this.inFlight;
     // A query after each COPY: its answer tells how the COPY went (see copy), and postgres.js
     // cannot start a COPY right behind another one that is still finishing.
-    this.inFlight = this.deferred ? this.copy(this.keyedSql, batch.chunks).then(() => this.copied()) : this.apply(batch);
+    this.inFlight = this.deferred ? this.copy(this.keyedSql, batch.bytes).then(() => this.copied()) : this.apply(batch);
     // Not awaited here: the batch is applied while the next one is parsed. A failure is
     // rethrown by the next flush or by finish, and must not count as unhandled until then.
     this.inFlight.catch(() => undefined);
@@ -199,24 +202,24 @@ export class FactWriter {
 
   private async applyEither(batch: Batch): Promise<void> {
     if (!batch.duplicates && !this.clashing) {
-      if (await this.applyStraight(batch.chunks)) {
+      if (await this.applyStraight(batch.bytes)) {
         batch.commitSums();
         return;
       }
       // cancel_load interrupts whatever statement runs; here that was the COPY just undone.
       if (await this.cancelRequested()) throw new LoadCancelled(`Load ${this.loadId} was cancelled`);
     }
-    await this.copy(this.keyedSql, batch.chunks);
+    await this.copy(this.keyedSql, batch.bytes);
     this.clashing = (await this.applyKeyed(batch.duplicates)) > 0;
   }
 
   /** COPYs the batch into the fact table; false (and nothing written) when the database refused it. */
-  private async applyStraight(chunks: Uint8Array[]): Promise<boolean> {
+  private async applyStraight(bytes: Uint8Array): Promise<boolean> {
     // Sent with the COPY, not awaited first: each answer waits for the parser to give the event loop a turn.
     const savepoint = this.conn`savepoint etl_straight`;
     savepoint.catch(() => undefined);
     try {
-      await this.copy(this.straightSql, chunks);
+      await this.copy(this.straightSql, bytes);
       await savepoint;
       await this.conn`release savepoint etl_straight`;
       return true;
@@ -229,7 +232,7 @@ export class FactWriter {
     }
   }
 
-  private async copy(sql: string, chunks: Uint8Array[]): Promise<void> {
+  private async copy(sql: string, bytes: Uint8Array): Promise<void> {
     const copy = await this.conn.unsafe(sql).writable();
     await new Promise<void>((resolve, reject) => {
       // postgres.js settles a COPY only through its stream, and never when the database
@@ -243,9 +246,7 @@ export class FactWriter {
       };
       copy.once('error', reject);
       copy.once('close', () => reject(new Error('the connection closed while a batch was sent')));
-      // One write: postgres.js sends a chunk only once the one before it has gone out, which
-      // takes an event-loop turn each, and the parser gives few.
-      copy.write(chunks.length === 1 ? chunks[0] : concat(chunks));
+      copy.write(bytes);
       copy.end();
     });
   }
