@@ -1,5 +1,6 @@
 import type { ReservedSql } from 'postgres';
 import { canonicalColumns, copyColumns, naturalKeyOf, toCopyText, type CanonicalRow, type CopyTextOptions, type SourceName } from '../_shared/etl/index.ts';
+import { cancelRequested } from './progressReports.ts';
 import { rollupContribution, type RollupContribution } from './rollupContribution.ts';
 
 /**
@@ -103,7 +104,7 @@ export class FactWriter {
 
   constructor(
     private readonly conn: ReservedSql,
-    loadId: string,
+    private readonly loadId: string,
     source: SourceName,
     plan: StreamPlan,
     private readonly deferred = false,
@@ -115,10 +116,6 @@ export class FactWriter {
     this.straightSql = `copy public."${plan.fact_table_name}" (${columns}) from stdin`;
     this.keyedSql = `copy pg_temp.etl_batch (${columns}) from stdin`;
     this.sums = rollupContribution(source, plan.base_currency);
-  }
-
-  private get loadId(): string {
-    return this.copyOptions.loadId;
   }
 
   /** Takes rows in file order; once a batch has gathered, waits for the one before it, then sends it. */
@@ -147,7 +144,6 @@ export class FactWriter {
       await ioTurn();
       this.lastTurn = performance.now();
     }
-
   }
 
   /** Sends what is left, waits until every batch is applied, then sends the rollup sums; throws what a batch threw. */
@@ -157,7 +153,7 @@ export class FactWriter {
     const sums = this.deferred ? null : this.sums.copyText();
     if (sums) {
       await this.copy(`copy pg_temp.${sums.table} (${sums.columns.join(', ')}) from stdin`, encoder.encode(sums.text));
-      await this.conn`select 1`;
+      await this.copied();
     }
   }
 
@@ -208,7 +204,7 @@ export class FactWriter {
         return;
       }
       // cancel_load interrupts whatever statement runs; here that was the COPY just undone.
-      if (await this.cancelRequested()) throw new LoadCancelled(`Load ${this.loadId} was cancelled`);
+      if (await cancelRequested(this.conn, this.loadId)) throw new LoadCancelled(`Load ${this.loadId} was cancelled`);
     }
     await this.copy(this.keyedSql, batch.bytes);
     this.clashing = (await this.applyKeyed(batch.duplicates)) > 0;
@@ -252,13 +248,9 @@ export class FactWriter {
     });
   }
 
+  /** A query right after a COPY: its answer tells whether the database took it (see copy). */
   private async copied(): Promise<void> {
     await this.conn`select 1`;
-  }
-
-  private async cancelRequested(): Promise<boolean> {
-    const [row] = await this.conn<{ cancel_requested: boolean }[]>`select cancel_requested from public.etl_loads where id = ${this.loadId}`;
-    return row?.cancel_requested === true;
   }
 
   /** Applies what pg_temp.etl_batch holds key by key; answers how many active rows of earlier loads it superseded. */

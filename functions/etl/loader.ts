@@ -15,7 +15,7 @@ import {
 } from '../_shared/etl/index.ts';
 import { FactWriter, type StreamPlan } from './factWriter.ts';
 import { nativeSha256 } from './nativeSha256.ts';
-import { ProgressReports } from './progressReports.ts';
+import { cancelRequested, ProgressReports } from './progressReports.ts';
 
 /**
  * Streams one file into the facts: parse → validate row by row → apply the good rows batch
@@ -117,11 +117,6 @@ async function mayRepeat(sql: Sql, loadId: string): Promise<boolean> {
   return row?.repeat === true;
 }
 
-async function cancelRequested(sql: Sql, loadId: string): Promise<boolean> {
-  const [row] = await sql<{ cancel_requested: boolean }[]>`select cancel_requested from public.etl_loads where id = ${loadId}`.catch(() => []);
-  return row?.cancel_requested === true;
-}
-
 async function finish(sql: Sql, loadId: string, status: 'failed' | 'cancelled', summary: string, progress: LoadProgress | undefined): Promise<LoadRow> {
   const [row] = await sql<LoadRow[]>`
     select * from private.etl_finish(${loadId}, ${status}, ${summary}, ${progress?.rowsAccepted ?? 0}, ${progress?.rowsRejected ?? 0}, ${progress?.rowsRead ?? 0})`;
@@ -203,7 +198,7 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
       await conn.unsafe('rollback').catch(() => undefined);
     }
     // A cancel may reach the database mid-COPY, where it surfaces only as an aborted transaction.
-    const cancelled = error instanceof Cancelled || (error as { code?: string }).code === '57014' || (await cancelRequested(sql, input.loadId));
+    const cancelled = error instanceof Cancelled || (error as { code?: string }).code === '57014' || (await cancelRequested(sql, input.loadId).catch(() => false));
     const summary = cancelled
       ? 'The load was cancelled; the facts are as they were before it.'
       : error instanceof EtlFileError

@@ -4,6 +4,12 @@ import type { LoadProgress } from '../_shared/etl/index.ts';
 /** How often progress reaches etl_loads (and the app), and the cancel flag is checked. */
 const progressEveryMs = 250;
 
+/** Whether the user has asked to cancel the load (cancel_load sets the flag, then interrupts the load's statement). */
+export async function cancelRequested(sql: Sql, loadId: string): Promise<boolean> {
+  const [row] = await sql<{ cancel_requested: boolean }[]>`select cancel_requested from public.etl_loads where id = ${loadId}`;
+  return row?.cancel_requested === true;
+}
+
 /**
  * A running load's counters, written to etl_loads every quarter second without holding the
  * parser up: the update is sent, and its answer (has the user asked to cancel?) is read at a

@@ -1,4 +1,4 @@
-import { canonicalColumns, type CanonicalRow, type SourceName } from '../_shared/etl/index.ts';
+import { canonicalColumns, copyTextValue, type CanonicalRow, type SourceName } from '../_shared/etl/index.ts';
 
 /**
  * What the rows of a load COPYed straight into the facts add to daily_metrics, summed here
@@ -109,13 +109,6 @@ function ownCopy(value: string): string {
   return value.length < 13 ? value : (' ' + value).slice(1);
 }
 
-const special = /[\\\t\n\r]/g;
-const escapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-/** A cell in COPY text: a valid cell may still hold a tab or a backslash. */
-function cell(value: string): string {
-  return value.replace(special, (char) => escapes[char] ?? char);
-}
-
 /** Conversions: the sums of etl_conversion_delta per date × campaign × offer × geo × source × sub1 × sub2. */
 class ConversionSums implements RollupContribution {
   private committed = new Map<string, Group>();
@@ -190,10 +183,10 @@ class ConversionSums implements RollupContribution {
       const sums = `${group.registrations}\t${group.ftds}\t${group.deposits}\t${centsText(group.depositsAmount)}\t${centsText(group.revenue)}\t` +
         `${group.chargebacks}\t${centsText(group.chargebackAmount)}\t${group.otherCurrencyRows}`;
       // One row per distinct name, the sums on the first: the database sums them and takes the greatest name.
-      const key = group.key.split('\0').map(cell).join('\t');
+      const key = group.key.split('\0').map(copyTextValue).join('\t');
       const [first, ...others] = group.names;
-      text += `${key}\t${first === undefined ? '\\N' : cell(first)}\tf\t${sums}\n`;
-      for (const other of others) text += `${key}\t${cell(other)}\tf\t0\t0\t0\t0\t0\t0\t0\t0\n`;
+      text += `${key}\t${first === undefined ? '\\N' : copyTextValue(first)}\tf\t${sums}\n`;
+      for (const other of others) text += `${key}\t${copyTextValue(other)}\tf\t0\t0\t0\t0\t0\t0\t0\t0\n`;
     }
     return {
       table: 'etl_delta',

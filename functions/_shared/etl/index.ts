@@ -14,7 +14,7 @@
  * await hash; // same hash as an earlier load: nothing to do
  * ```
  */
-export { copyColumns, toCopyText, type CopyTextOptions } from './copyText.ts';
+export { copyColumns, copyTextValue, toCopyText, type CopyTextOptions } from './copyText.ts';
 export { CsvTokenizer, detectDelimiter, type Delimiter, type TokenizerSink } from './csvTokenizer.ts';
 export { detectEncoding, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './encoding.ts';
 export { EtlFileError, formatLineNumber, rowError, type RowError } from './errors.ts';
