@@ -1,10 +1,9 @@
 import { IonButton, IonInput, IonItem, IonList, IonSpinner, IonTextarea } from '@ionic/react';
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CapPolicy } from '../lib/offersApi.ts';
 import { capDraftOf, capEventTypes, capPeriods, nameMaxLength, readCapDraft, type CapDraft, type CapRow } from '../lib/policies.ts';
 import type { Problems } from '../lib/offersTerms.ts';
-import { invalidField } from './invalidField.ts';
+import { usePolicyDraft } from './usePolicyDraft.ts';
 
 interface PolicyCapFormProps {
   /** The policy being changed; null: a new one. */
@@ -18,17 +17,7 @@ interface PolicyCapFormProps {
 /** A cap policy's fields: name, the limit, its period, the conversion it counts, notes. */
 export function PolicyCapForm({ policy, busy, refused, onSubmit }: PolicyCapFormProps) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<CapDraft>(() => capDraftOf(policy));
-  const [problems, setProblems] = useState<Problems>({});
-  const shown = { ...problems, ...refused };
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const result = readCapDraft(draft);
-    setProblems('problems' in result ? result.problems : {});
-    if ('row' in result) onSubmit(result.row);
-  };
-  const invalid = (field: string) => invalidField(shown[field], t);
+  const { draft, setDraft, submit, invalid } = usePolicyDraft<CapDraft, CapRow>(() => capDraftOf(policy), readCapDraft, refused, onSubmit);
   const choice = (field: 'period' | 'eventType', options: readonly string[], label: (o: string) => string) => (
     <IonItem>
       <label className="item-block">

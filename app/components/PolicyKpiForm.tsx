@@ -1,11 +1,10 @@
 import { IonButton, IonIcon, IonInput, IonItem, IonList, IonListHeader, IonSpinner, IonTextarea } from '@ionic/react';
 import { addOutline, closeOutline } from 'ionicons/icons';
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KpiPolicy } from '../lib/offersApi.ts';
 import type { Problems } from '../lib/offersTerms.ts';
 import { kpiDraftOf, knownRequirements, nameMaxLength, readKpiDraft, requirementUnit, type KpiDraft, type KpiRow, type RequirementDraft } from '../lib/policies.ts';
-import { invalidField } from './invalidField.ts';
+import { usePolicyDraft } from './usePolicyDraft.ts';
 
 interface PolicyKpiFormProps {
   /** The policy being changed; null: a new one. */
@@ -21,17 +20,7 @@ const custom = '';
 /** A KPI policy's fields: name, description and its requirements, each a threshold. */
 export function PolicyKpiForm({ policy, busy, refused, onSubmit }: PolicyKpiFormProps) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<KpiDraft>(() => kpiDraftOf(policy));
-  const [problems, setProblems] = useState<Problems>({});
-  const shown = { ...problems, ...refused };
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const result = readKpiDraft(draft);
-    setProblems('problems' in result ? result.problems : {});
-    if ('row' in result) onSubmit(result.row);
-  };
-  const invalid = (field: string) => invalidField(shown[field], t);
+  const { draft, setDraft, submit, invalid } = usePolicyDraft<KpiDraft, KpiRow>(() => kpiDraftOf(policy), readKpiDraft, refused, onSubmit);
   const change = (i: number, changes: Partial<RequirementDraft>) => setDraft({ ...draft, requirements: draft.requirements.map((r, j) => (j === i ? { ...r, ...changes } : r)) });
 
   const requirement = (r: RequirementDraft, i: number) => {
