@@ -2,7 +2,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
-import { closeToasts, screen, shows, signInThroughUi } from '../support/appDriver.ts';
+import { closeToasts, openTab, screen, shows, signInThroughUi } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
 import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
@@ -36,12 +36,8 @@ async function openCard(person: TestUser): Promise<Page> {
   return page;
 }
 
-async function tab(page: Page, name: string): Promise<Locator> {
-  await card(page).locator(`ion-segment-button[data-tab="${name}"]`).click();
-  const body = card(page).locator(`[data-tab-body="${name}"]`);
-  await shows(body);
-  return body;
-}
+/** A tab of the offer card. */
+const tab = (page: Page, name: string): Promise<Locator> => openTab(page, 'offer', name);
 
 async function price(geo: string, offer = offerId): Promise<{ rate: number; currency: string }[]> {
   const { data, error } = await managerApi.rpc('payout_for', { workspace: workspaceId, offer_ref: offer, geo, at: new Date().toISOString() });

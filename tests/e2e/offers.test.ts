@@ -4,7 +4,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
-import { closeToasts, screen, shows, signInThroughUi } from '../support/appDriver.ts';
+import { closeToasts, openTab, screen, shows, signInThroughUi } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
 import { cleanUpBrowserTest, launchChromium, newAppContext, type devices } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
@@ -51,12 +51,8 @@ async function open(device: keyof typeof devices, person: TestUser, locale = 'en
   return page;
 }
 
-async function tab(page: Page, name: string): Promise<Locator> {
-  await card(page).locator(`ion-segment-button[data-tab="${name}"]`).click();
-  const body = card(page).locator(`[data-tab-body="${name}"]`);
-  await shows(body);
-  return body;
-}
+/** A tab of the offer card. */
+const tab = (page: Page, name: string): Promise<Locator> => openTab(page, 'offer', name);
 
 /** A datetime-local value as this browser reads it, as the moment it stands for. */
 async function momentOf(page: Page, local: string): Promise<string> {

@@ -13,6 +13,15 @@ export async function shows(locator: Locator, timeout = 10_000): Promise<void> {
 }
 
 /** The message of the toast on screen (Ionic renders it in the toast's shadow root, which locators pierce). */
+/** Opens a screen's tab (an ion-segment-button with data-tab) and waits for its body (data-tab-body). */
+export async function openTab(page: Page, screenName: string, tab: string): Promise<Locator> {
+  const on = screen(page, screenName);
+  await on.locator(`ion-segment-button[data-tab="${tab}"]`).click();
+  const body = on.locator(`[data-tab-body="${tab}"]`);
+  await shows(body);
+  return body;
+}
+
 export async function toastMessage(page: Page, timeout = 15_000): Promise<string> {
   const message = page.locator('ion-toast .toast-message').filter({ visible: true }).last();
   await message.waitFor({ state: 'visible', timeout });
