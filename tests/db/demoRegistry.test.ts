@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoWorkspaceId, loadDemoData } from '../../supabase/local/demoData.ts';
 import { db, stack } from '../support/clients.ts';
+import { utcDay } from '../support/days.ts';
 
 const sql = db();
 const dataDir = mkdtempSync(join(tmpdir(), 'arbidesk-demo-registry-'));
@@ -61,7 +62,7 @@ describe("npm start's demo offers registry", () => {
   });
 
   it("shows each program's revenue as the sum of its mapped offers' TW revenue", async () => {
-    const from = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+    const from = utcDay(-days);
     const to = new Date().toISOString().slice(0, 10);
     const [expected] = await sql`
       select coalesce(sum(e.payout), 0)::float8 as revenue from public.tw_events e

@@ -10,6 +10,7 @@ import { cleanUpBrowserTest, launchChromium, newAppContext, type AppContextOptio
 import { db, stack } from '../support/clients.ts';
 import { upload } from '../support/etl.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
+import { utcDay } from '../support/days.ts';
 
 const sql = db();
 const ip = '203.0.113.61';
@@ -21,7 +22,7 @@ let buyer: SupabaseClient;
 let workspaceId: string;
 
 /** Calendar days in UTC, as the rollup keys them (the person's time zone is UTC). */
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = utcDay;
 const [today, d1, d2] = [day(0), day(-1), day(-2)];
 const last7 = { from: day(-6), to: today };
 

@@ -7,6 +7,7 @@ import { serveTestApp } from '../support/appServer.ts';
 import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
+import { utcDay } from '../support/days.ts';
 
 /** KPI and cap policies on the offer card (create, attach through a new version, edit, archive, delete) and GEO rates, at tablet size. */
 
@@ -23,7 +24,7 @@ let workspaceId: string;
 let offerId: string;
 let sharedCapId: string;
 
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = utcDay;
 const card = (page: Page) => screen(page, 'offer');
 const policyForm = (page: Page, kind: 'kpi' | 'cap') => page.locator(`form[data-form="${kind}-policy"]`);
 

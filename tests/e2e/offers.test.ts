@@ -10,6 +10,7 @@ import { cleanUpBrowserTest, launchChromium, newAppContext, type devices } from 
 import { db, stack } from '../support/clients.ts';
 import { upload } from '../support/etl.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
+import { utcDay } from '../support/days.ts';
 
 const sql = db();
 const ip = '203.0.113.147';
@@ -29,7 +30,7 @@ let capId: string;
 let pinupId = '';
 const bulkIds: Record<string, string> = {};
 
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = utcDay;
 /** Conversions of two TW offers: pinup-ru-cpa (one link, two campaigns) is what the new offer maps; vavada-kz stays unmapped. */
 const conversions = `event_id,event_time,event_type,campaign_id,campaign_name,offer_id,link_title,geo,source,sub1,player_id,amount,payout,currency
 e1,${day(-2)} 10:00,registration,c1,PinUp push RU,pinup-ru-cpa,PinUp RU main,RU,moloco,n1,p1,,0,USD

@@ -8,6 +8,7 @@ import { cleanUpBrowserTest, launchChromium, newAppContext, type devices } from 
 import { db, stack } from '../support/clients.ts';
 import { upload } from '../support/etl.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
+import { utcDay } from '../support/days.ts';
 
 const sql = db();
 const ip = '203.0.113.171';
@@ -21,7 +22,7 @@ let workspaceId: string;
 let fixtureId: string;
 const offerIds: Record<string, string> = {};
 
-const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+const yesterday = utcDay(-1);
 /** Fixture revenue: fx-alpha 100 and fx-beta 50 are mapped to the fixture program's offers; fx-loose is nobody's. */
 const conversions = `event_id,event_time,event_type,campaign_id,offer_id,geo,source,sub1,player_id,amount,payout,currency
 pg1,${yesterday} 10:00,first_deposit,c1,fx-alpha,RU,moloco,n1,p1,300,100,USD

@@ -8,6 +8,7 @@ import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/br
 import { db, stack } from '../support/clients.ts';
 import { uploadDone } from '../support/etl.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
+import { utcDay } from '../support/days.ts';
 
 const sql = db();
 const ip = '203.0.113.60';
@@ -19,7 +20,7 @@ let buyer: SupabaseClient;
 let workspaceId: string;
 
 /** Calendar days in UTC, as the rollup keys them (the person's time zone is set to UTC below). */
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = utcDay;
 const today = day(0);
 const yesterday = day(-1);
 
