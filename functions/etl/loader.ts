@@ -60,6 +60,12 @@ export interface LoadOutcome {
   mapping?: MappingProposal;
 }
 
+/**
+ * How often the worker tells the database it is still at the load. A load whose worker stays
+ * silent for 30 seconds is marked failed by the reaper (20261207090000_etl_abandoned_loads.sql).
+ */
+const heartbeatEveryMs = 5_000;
+
 /** Rejected rows kept per load; past it only the count grows (the file is plainly wrong). */
 const maxStoredErrors = 10_000;
 
@@ -136,6 +142,10 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
   let writer: FactWriter | undefined;
   let reports: ProgressReports | undefined;
   let inTransaction = false;
+  // From the pool, not the load's connection, which is busy for long stretches (a COPY, the rollups).
+  const heartbeat = setInterval(() => {
+    sql`select private.etl_heartbeat(${input.loadId})`.catch(() => undefined);
+  }, heartbeatEveryMs);
   try {
     const [begun] = await conn<LoadRow[]>`select * from private.etl_begin(${input.loadId})`;
     if (!begun || begun.status === 'duplicate') return { load: begun ?? (await finish(sql, input.loadId, 'failed', 'The load could not start', undefined)), errors: [] };
@@ -208,6 +218,7 @@ export async function runLoad(sql: Sql, input: LoadInput): Promise<LoadOutcome> 
     if (error instanceof EtlFileError || cancelled) return { load, errors: firstErrors };
     throw Object.assign(error instanceof Error ? error : new Error(String(error)), { load });
   } finally {
+    clearInterval(heartbeat);
     conn.release();
   }
 }

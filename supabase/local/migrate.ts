@@ -88,4 +88,7 @@ export async function dropProjectData(sql: Sql): Promise<void> {
   await sql.unsafe('create schema public; grant usage on schema public to public');
   await sql`truncate auth.users, auth.sessions, auth.refresh_tokens, auth.identities cascade`;
   await sql`truncate supabase_migrations.schema_migrations`;
+  // The migrations schedule their jobs again; a job of a dropped function must not linger.
+  const [cron] = await sql<{ jobs: boolean }[]>`select to_regclass('cron.job') is not null as jobs`;
+  if (cron?.jobs) await sql`delete from cron.job`;
 }

@@ -11,6 +11,7 @@ import { RestHandler } from './rest/RestHandler.ts';
 import { SchemaCache } from './rest/SchemaCache.ts';
 import { RealtimeService } from './realtime/RealtimeService.ts';
 import { createApiServer } from './server.ts';
+import { CronService } from './cron/CronService.ts';
 
 export interface StackOptions {
   /** Where the embedded database, keys and outbox live; `.data/` by default. */
@@ -130,6 +131,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     const address = server.address() as AddressInfo;
     apiUrl = `http://127.0.0.1:${address.port}`;
+    // Supabase Cron's jobs (pg_cron), where this server has no pg_cron of its own.
+    const cron = new CronService(sql, options.log);
+    await cron.start();
     return {
       apiUrl,
       dbUrl: database.url,
@@ -145,6 +149,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
         await functions.stop();
+        await cron.stop();
         await unlisten().catch(() => undefined);
         await sql.end({ timeout: 5 });
         await database.stop();

@@ -27,16 +27,23 @@ let workspaceId: string;
 let programId: string;
 let kpiId: string;
 let capId: string;
-let pinupId = '';
+/** An offer made in beforeAll, with two versions and a mapping, for the tests that only read or pick offers. */
+let seededId = '';
 const bulkIds: Record<string, string> = {};
 
 const day = utcDay;
-/** Conversions of two TW offers: pinup-ru-cpa (one link, two campaigns) is what the new offer maps; vavada-kz stays unmapped. */
+/**
+ * Conversions of four TW offers: pinup-ru-cpa (one link, two campaigns) is what the new offer
+ * maps; seeded-ru is mapped in beforeAll; vavada-kz is mapped by the backdating test; joy-ru
+ * is never mapped, so it is always a suggestion.
+ */
 const conversions = `event_id,event_time,event_type,campaign_id,campaign_name,offer_id,link_title,geo,source,sub1,player_id,amount,payout,currency
 e1,${day(-2)} 10:00,registration,c1,PinUp push RU,pinup-ru-cpa,PinUp RU main,RU,moloco,n1,p1,,0,USD
 e2,${day(-2)} 11:00,first_deposit,c1,PinUp push RU,pinup-ru-cpa,PinUp RU main,RU,moloco,n1,p1,100,45,USD
 e3,${day(-1)} 11:00,first_deposit,c2,PinUp in-app,pinup-ru-cpa,PinUp RU main,RU,moloco,n2,p2,100,45,USD
 e4,${day(-1)} 12:00,first_deposit,c3,Vavada KZ,vavada-kz,Vavada KZ,KZ,moloco,n3,p3,80,40,USD
+e5,${day(-1)} 13:00,first_deposit,c4,Seeded RU,seeded-ru,Seeded RU,RU,moloco,n4,p4,90,50,USD
+e6,${day(-1)} 14:00,registration,c5,Joy RU,joy-ru,Joy RU,RU,moloco,n5,p5,,0,USD
 `;
 
 const offers = (page: Page) => screen(page, 'offers');
@@ -117,15 +124,26 @@ beforeAll(async () => {
       (${workspaceId}, ${admin.id}, 'admin')`;
   await sql`update public.profiles set time_zone = 'UTC' where user_id in (${manager.id}, ${viewer.id}, ${admin.id})`;
   const [program] = await sql<{ id: string }[]>`insert into public.affiliate_programs (workspace_id, name, default_currency) values (${workspaceId}, 'Alpha Partners', 'USD') returning id`;
+  const [beta] = await sql<{ id: string }[]>`insert into public.affiliate_programs (workspace_id, name, default_currency) values (${workspaceId}, 'Beta Partners', 'USD') returning id`;
   const [kpi] = await sql<{ id: string }[]>`insert into public.kpi_policies (workspace_id, name, requirements) values (${workspaceId}, 'Standard KPI', '{"min_reg_to_ftd": 0.1}') returning id`;
   const [cap] = await sql<{ id: string }[]>`insert into public.cap_policies (workspace_id, name, period, cap_limit) values (${workspaceId}, 'Daily 50', 'day', 50) returning id`;
   [programId, kpiId, capId] = [program?.id ?? '', kpi?.id ?? '', cap?.id ?? ''];
   [managerApi, viewerApi] = await Promise.all([signIn(manager, ip), signIn(viewer, ip)]);
   for (const code of ['BULK-1', 'BULK-2']) {
-    const { data, error } = await managerApi.rpc('create_offer', { workspace: workspaceId, code, name: `${code} offer`, valid_from: `${day(-10)}T00:00:00Z`, rate: 20, currency: 'USD', geos: ['KZ'] });
+    const { data, error } = await managerApi.rpc('create_offer', { workspace: workspaceId, code, name: `${code} offer`, valid_from: `${day(-10)}T00:00:00Z`, rate: 20, currency: 'USD', geos: ['UZ'] });
     if (error) throw error;
     bulkIds[code] = (data as { id: string }).id;
   }
+  const seeded = await managerApi.rpc('create_offer', {
+    workspace: workspaceId, code: 'SEEDED-RU', name: 'Seeded Casino RU', product: 'Seeded', program: beta?.id, valid_from: `${day(-20)}T00:00:00Z`,
+    rate: 45, currency: 'USD', geos: ['RU'], landing_type: 'prelanding',
+  });
+  if (seeded.error) throw seeded.error;
+  seededId = (seeded.data as { id: string }).id;
+  const raised = await managerApi.rpc('open_offer_version', { offer: seededId, valid_from: `${day(-3)}T00:00:00Z`, rate: 50, currency: 'USD', geos: ['RU'], landing_type: 'prelanding', reason: 'Rate raised' });
+  if (raised.error) throw raised.error;
+  const mapped = await managerApi.from('offer_mapping').insert({ workspace_id: workspaceId, offer_id: seededId, tw_offer_id: 'seeded-ru' });
+  if (mapped.error) throw mapped.error;
   const { body } = await upload(await signIn(uploader, ip), workspaceId, 'offers-tw.csv', conversions);
   if (body.load.status !== 'done') throw new Error(`fixture load: ${body.load.status} ${body.load.error_summary ?? ''}`);
 }, 120_000);
@@ -165,7 +183,7 @@ describe('offers on a tablet (1024×768), as an affiliate manager', () => {
     await form.locator('input[name="rate"]').fill('45');
     await form.locator('ion-button[type="submit"]').click();
     await page.waitForURL(/\/app\/offers\/[0-9a-f-]{36}$/, { timeout: 15_000 });
-    pinupId = page.url().split('/').at(-1) ?? '';
+    const pinupId = page.url().split('/').at(-1) ?? '';
     const [created] = await sql`select o.code, o.name, o.product, o.program_id, o.status, v.geos, v.rate::text, v.currency, v.kpi_policy_id, v.cap_policy_id, v.landing_type, v.valid_from, v.valid_to, v.author
       from public.offers o join public.offer_versions v on v.offer_id = o.id where o.id = ${pinupId}`;
     expect(created).toEqual({
@@ -210,7 +228,10 @@ describe('offers on a tablet (1024×768), as an affiliate manager', () => {
     await expect.poll(() => history.locator('[data-history="versions"] ion-item').count()).toBe(2);
     expect(await history.locator('[data-history="versions"] ion-item[data-live="true"]').innerText()).toContain('$50.00');
     const closed = history.locator('[data-change-group="version"]').filter({ hasText: 'changed' });
-    expect(await closed.locator('li[data-field="valid_to"]').innerText()).toMatch(/^Valid to: — → Nov \d+, \d{4}/);
+    // The day the first version ended, as the profile's zone (UTC here) writes it.
+    const ended = versions[0]?.valid_to ?? new Date(Number.NaN);
+    const endedDay = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' }).format(ended);
+    expect(await closed.locator('li[data-field="valid_to"]').innerText()).toMatch(new RegExp(`^Valid to: — → ${endedDay}, \\d{2}:\\d{2}\\s[AP]M$`));
     expect(await history.locator('[data-change-group="version"]').first().locator('li[data-field="rate"]').innerText()).toBe('Rate: 50');
     const offerCreated = history.locator('[data-change-group="offer"]').filter({ hasText: 'Offer created' });
     expect(await offerCreated.locator('li[data-field="program_id"]').innerText()).toBe('Program: Alpha Partners');
@@ -239,12 +260,14 @@ describe('offers on a tablet (1024×768), as an affiliate manager', () => {
   }, 150_000);
 
   it('filters and searches, bulk-archives the chosen offers, and exports the selection as CSV and XLSX', async () => {
+    // A retry starts over: the offers this test archives are active again.
+    await sql`update public.offers set status = 'active' where id in ${sql(Object.values(bulkIds))}`;
     const page = await open('tablet', manager);
-    await offers(page).locator('ion-searchbar[data-filter="search"] input').fill('alpha');
+    await offers(page).locator('ion-searchbar[data-filter="search"] input').fill('beta');
     await expect.poll(() => offers(page).locator('tbody tr').count()).toBe(1);
-    await shows(row(page, 'PINUP-RU-CPA'));
+    await shows(row(page, 'SEEDED-RU'));
     await offers(page).locator('ion-searchbar[data-filter="search"] input').fill('');
-    await offers(page).locator('select[data-filter="geo"]').selectOption('KZ');
+    await offers(page).locator('select[data-filter="geo"]').selectOption('UZ');
     await expect.poll(() => offers(page).locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')))).toEqual(['BULK-1', 'BULK-2']);
     await offers(page).locator('select[data-filter="geo"]').selectOption('');
 
@@ -267,12 +290,12 @@ describe('offers on a tablet (1024×768), as an affiliate manager', () => {
     await expect.poll(() => offers(page).locator('tbody tr').count()).toBe(2);
     await offers(page).locator('select[data-filter="status"]').selectOption('');
 
-    // Export the selection for approval: BULK-2 and the new offer, in the registry's order.
+    // Export the selection for approval: BULK-2 and the seeded offer, in the registry's order.
     await bulk.locator('[data-action="clear-selection"]').click();
-    for (const code of ['PINUP-RU-CPA', 'BULK-2']) await row(page, code).locator('td.offer-pick input').check();
+    for (const code of ['SEEDED-RU', 'BULK-2']) await row(page, code).locator('td.offer-pick input').check();
     const expected = [
-      ['BULK-2', 'BULK-2 offer', '', '', 'Archived', 'KZ', 20, 'USD', `${day(-10)} 00:00`, expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/), ''],
-      ['PINUP-RU-CPA', 'Pin-Up Casino RU', 'Pin-Up', 'Alpha Partners', 'Active', 'RU', 50, 'USD', expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/), '', 'prelanding'],
+      ['BULK-2', 'BULK-2 offer', '', '', 'Archived', 'UZ', 20, 'USD', `${day(-10)} 00:00`, expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/), ''],
+      ['SEEDED-RU', 'Seeded Casino RU', 'Seeded', 'Beta Partners', 'Active', 'RU', 50, 'USD', `${day(-3)} 00:00`, '', 'prelanding'],
     ];
     const header = ['Code', 'Name', 'Product', 'Program', 'Status', 'GEOs', 'Rate', 'Currency', 'Valid from', 'Valid to', 'Landing type'];
 
@@ -296,42 +319,42 @@ describe('offers on a tablet (1024×768), as an affiliate manager', () => {
 describe('offers for a read-only member', () => {
   it('shows no write controls, and the database refuses the writes anyway', async () => {
     const page = await open('tablet', viewer);
-    await shows(row(page, 'PINUP-RU-CPA'));
+    await shows(row(page, 'SEEDED-RU'));
     expect(await offers(page).locator('[data-action="new-offer"]').count()).toBe(0);
     await shows(offers(page).locator('[data-action="programs"]'));
-    await row(page, 'PINUP-RU-CPA').locator('td.offer-pick input').check();
+    await row(page, 'SEEDED-RU').locator('td.offer-pick input').check();
     await shows(offers(page).locator('[data-offers="bulk"] [data-export="csv"]'));
     expect(await offers(page).locator('[data-bulk-status]').count()).toBe(0);
 
-    await row(page, 'PINUP-RU-CPA').locator('[data-action="open-offer"]').click();
+    await row(page, 'SEEDED-RU').locator('[data-action="open-offer"]').click();
     await shows(card(page).locator('[data-param="rate"]'));
     expect(await card(page).locator('[data-action="new-version"], [data-status-action]').count()).toBe(0);
     const links = await tab(page, 'campaigns');
-    await shows(links.locator('[data-mapping="current"] [data-tw-offer="pinup-ru-cpa"]'));
-    await shows(links.locator('[data-suggestion="vavada-kz"]'));
+    await shows(links.locator('[data-mapping="current"] [data-tw-offer="seeded-ru"]'));
+    await shows(links.locator('[data-suggestion="joy-ru"]'));
     expect(await links.locator('[data-action="map"], [data-action="unmap"]').count()).toBe(0);
     await page.context().close();
 
-    const archive = await viewerApi.from('offers').update({ status: 'archived' }).eq('id', pinupId).select('id');
+    const archive = await viewerApi.from('offers').update({ status: 'archived' }).eq('id', seededId).select('id');
     expect(archive).toMatchObject({ error: null, data: [] });
-    expect((await viewerApi.rpc('open_offer_version', { offer: pinupId, valid_from: new Date(Date.now() + 86_400_000).toISOString(), rate: 1, currency: 'USD' })).error).toMatchObject({ code: '42501' });
+    expect((await viewerApi.rpc('open_offer_version', { offer: seededId, valid_from: new Date(Date.now() + 86_400_000).toISOString(), rate: 1, currency: 'USD' })).error).toMatchObject({ code: '42501' });
     expect((await viewerApi.rpc('create_offer', { workspace: workspaceId, code: 'SNEAKY', name: 'Sneaky', valid_from: new Date().toISOString(), rate: 1, currency: 'USD' })).error).toMatchObject({ code: '42501' });
-    expect((await viewerApi.from('offer_mapping').insert({ workspace_id: workspaceId, offer_id: pinupId, tw_offer_id: 'vavada-kz' })).error).toMatchObject({ code: '42501' });
-    expect(await sql`select status from public.offers where id = ${pinupId}`).toEqual([{ status: 'active' }]);
-    expect(await sql`select 1 from public.offer_mapping where tw_offer_id = 'vavada-kz'`).toHaveLength(0);
+    expect((await viewerApi.from('offer_mapping').insert({ workspace_id: workspaceId, offer_id: seededId, tw_offer_id: 'joy-ru' })).error).toMatchObject({ code: '42501' });
+    expect(await sql`select status from public.offers where id = ${seededId}`).toEqual([{ status: 'active' }]);
+    expect(await sql`select 1 from public.offer_mapping where tw_offer_id = 'joy-ru'`).toHaveLength(0);
   }, 90_000);
 });
 
 describe('offers on a phone (390×844)', () => {
   it('lays the registry out as cards that fit the width and opens the card with its tabs', async () => {
     const page = await open('phone', manager, 'ru-RU');
-    const pinup = row(page, 'PINUP-RU-CPA');
-    await shows(pinup);
+    const seededRow = row(page, 'SEEDED-RU');
+    await shows(seededRow);
     expect(await offers(page).locator('table[data-offers="table"] thead').isVisible()).toBe(false);
-    expect(await pinup.locator('[data-cell="geos"]').evaluate((cell) => getComputedStyle(cell, '::before').content)).toBe('"GEO"');
+    expect(await seededRow.locator('[data-cell="geos"]').evaluate((cell) => getComputedStyle(cell, '::before').content)).toBe('"GEO"');
     expect(await offers(page).locator('.offers-body').evaluate((body) => body.scrollWidth - body.clientWidth)).toBeLessThanOrEqual(0);
     await shows(offers(page).locator('[data-action="new-offer"]'));
-    await pinup.locator('[data-action="open-offer"]').click();
+    await seededRow.locator('[data-action="open-offer"]').click();
     await shows(card(page).locator('[data-param="rate"]'));
     const history = await tab(page, 'history');
     await expect.poll(() => history.locator('[data-history="versions"] ion-item').count()).toBe(2);
@@ -342,6 +365,8 @@ describe('offers on a phone (390×844)', () => {
 
 describe('terms changed in the past, as an admin', () => {
   it('asks why once events were counted under the current terms, and keeps the reason in the history', async () => {
+    // A retry starts over: the offer this test creates must not exist yet.
+    await sql`delete from public.offers where workspace_id = ${workspaceId} and code = 'VAVADA-KZ'`;
     const { data, error } = await managerApi.rpc('create_offer', { workspace: workspaceId, code: 'VAVADA-KZ', name: 'Vavada KZ', valid_from: `${day(-10)}T00:00:00Z`, rate: 40, currency: 'USD', geos: ['KZ'] });
     expect(error).toBeNull();
     const vavadaId = (data as { id: string }).id;

@@ -4,10 +4,23 @@ import { chromium, type Browser, type BrowserContext, type LaunchOptions } from 
 /** Debian's Chromium (`apt-get install chromium`); Playwright never downloads a browser here. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * On a run on another day (scripts/clock.sh), libfaketime moves this process's clock and the
+ * stack's. Chromium is kept out of it (under libfaketime each Chromium start stalls for about a
+ * minute) and gets the same "now" from Playwright's clock instead, installed in every context.
+ */
+const movedClock = process.env.LD_PRELOAD?.includes('faketime') === true;
+
+function browserEnvironment(): Record<string, string | undefined> {
+  const { LD_PRELOAD: _preload, FAKETIME: _offset, ...rest } = process.env;
+  return rest;
+}
+
 /** Headless Chromium without background traffic; each launch gets a fresh temporary profile from Playwright. */
 export function chromiumLaunchOptions(): LaunchOptions {
   return {
     executablePath: chromiumPath,
+    env: browserEnvironment(),
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
   };
@@ -45,6 +58,8 @@ export async function newAppContext(browser: Browser, options: AppContextOptions
     colorScheme: options.colorScheme ?? 'light',
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
   });
+  // Time runs on from the moved "now"; without a moved clock the browser's own is the same.
+  if (movedClock) await context.clock.install({ time: Date.now() });
   const clientIp = options.clientIp;
   if (clientIp) {
     await context.route(`${clientIp.apiUrl}/auth/v1/**`, (route) =>

@@ -22,10 +22,11 @@ export function wallClockLimitMs(): number {
 
 /**
  * Variables of the stack's own environment that the Deno process needs to run at all
- * (its cache, a temp folder). Nothing else leaks in: the stack's
- * DATABASE_URL or JWT_SECRET are not a function's business, as on Supabase.
+ * (its cache, a temp folder), and the moved clock of a run on another day (scripts/clock.sh:
+ * libfaketime's preload and offset), so a function's "now" is the stack's. Nothing else leaks
+ * in: the stack's DATABASE_URL or JWT_SECRET are not a function's business, as on Supabase.
  */
-const passThrough = ['HOME', 'USERPROFILE', 'SystemRoot', 'TMPDIR', 'TMP', 'TEMP', 'DENO_DIR', 'XDG_CACHE_HOME', 'LANG', 'TZ'];
+const passThrough = ['HOME', 'USERPROFILE', 'SystemRoot', 'TMPDIR', 'TMP', 'TEMP', 'DENO_DIR', 'XDG_CACHE_HOME', 'LANG', 'TZ', 'LD_PRELOAD', 'FAKETIME', 'FAKETIME_DONT_FAKE_MONOTONIC', 'NO_FAKE_STAT'];
 
 const unescapes: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
