@@ -106,12 +106,14 @@ export class CronService {
       runId = details?.runid;
       let outcome: { status: string; message: string };
       try {
-        const result = await conn.begin(async (tx) => {
-          await tx.unsafe(`set local role ${quoteIdent(job.username)}`);
-          return tx.unsafe(job.command);
-        });
+        // One transaction as the job's user, as pg_cron runs a command.
+        await conn.unsafe('begin');
+        await conn.unsafe(`set local role ${quoteIdent(job.username)}`);
+        const result = await conn.unsafe(job.command);
+        await conn.unsafe('commit');
         outcome = { status: 'succeeded', message: `${result.command ?? ''} ${result.count ?? ''}`.trim() };
       } catch (error) {
+        await conn.unsafe('rollback').catch(() => undefined);
         outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
         this.log(`[cron] job ${job.jobname ?? job.jobid} failed: ${outcome.message}`);
       }
