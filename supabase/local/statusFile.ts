@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRunning } from './postgres/clusterHolders.ts';
 
 /** What a running stack writes to `<dataDir>/status.json`, so `npm run status` can find it. */
 export interface StackStatus {
@@ -20,19 +21,10 @@ export function clearStatus(dataDir: string): void {
   rmSync(join(dataDir, 'status.json'), { force: true });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The running stack's status, or undefined when none runs on this data folder. */
 export function readStatus(dataDir: string): StackStatus | undefined {
   const file = join(dataDir, 'status.json');
   if (!existsSync(file)) return undefined;
   const status = JSON.parse(readFileSync(file, 'utf8')) as StackStatus;
-  return alive(status.pid) ? status : undefined;
+  return isRunning(status.pid) ? status : undefined;
 }

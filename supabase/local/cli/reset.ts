@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   const url = running?.dbUrl ?? database?.url ?? '';
   const sql = connect(url, 2);
   try {
+    // First too: a database never started has no platform schema for the drop to empty.
+    await bootstrap(sql);
     await dropProjectData(sql);
     await bootstrap(sql);
     const applied = await migrate(sql);
