@@ -42,6 +42,10 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
       // TCP only. A socket in /tmp has a lock file naming the postmaster, and a killed one
       // lingers as a zombie where nobody reaps it (containers), blocking the next start.
       '-c', 'unix_socket_directories=',
+      // UTC, as a hosted project's database: initdb would take the machine's zone, and dates
+      // cast or formatted in SQL would then depend on where the stack runs.
+      '-c', 'timezone=UTC',
+      '-c', 'log_timezone=UTC',
       // Realtime reads changes through logical replication of the supabase_realtime publication.
       '-c', 'wal_level=logical',
       '-c', 'max_replication_slots=10',

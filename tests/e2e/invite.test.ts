@@ -37,6 +37,9 @@ async function openInvitation(token: string, locale = 'en-US'): Promise<{ contex
 
 async function signInAndJoin(page: Page, email: string): Promise<void> {
   await screen(page, 'invite').locator('ion-segment-button').nth(1).click();
+  // The sign-in form replaces the sign-up one (without a name field) once the segment has
+  // changed: fields filled before that would be lost with the old form.
+  await screen(page, 'invite').locator('input[name="displayName"]').waitFor({ state: 'detached' });
   await fillIn(page, 'invite', 'email', email);
   await fillIn(page, 'invite', 'password', testPassword);
   await submit(page, 'invite');

@@ -365,7 +365,9 @@ describe('offers on a phone (390×844)', () => {
 
 describe('terms changed in the past, as an admin', () => {
   it('asks why once events were counted under the current terms, and keeps the reason in the history', async () => {
-    // A retry starts over: the offer this test creates must not exist yet.
+    // A retry starts over: the offer this test creates must not exist yet (its mapping goes
+    // first: an offer whose mapping covers loaded events cannot be deleted).
+    await sql`delete from public.offer_mapping where workspace_id = ${workspaceId} and tw_offer_id = 'vavada-kz'`;
     await sql`delete from public.offers where workspace_id = ${workspaceId} and code = 'VAVADA-KZ'`;
     const { data, error } = await managerApi.rpc('create_offer', { workspace: workspaceId, code: 'VAVADA-KZ', name: 'Vavada KZ', valid_from: `${day(-10)}T00:00:00Z`, rate: 40, currency: 'USD', geos: ['KZ'] });
     expect(error).toBeNull();

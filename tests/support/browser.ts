@@ -48,6 +48,8 @@ export interface AppContextOptions {
   serviceWorkers?: 'allow' | 'block';
   colorScheme?: 'light' | 'dark';
   deviceScaleFactor?: number;
+  /** The device's time zone; UTC unless a test is about another, so no test depends on the machine's. */
+  timezoneId?: string;
 }
 
 export async function newAppContext(browser: Browser, options: AppContextOptions): Promise<BrowserContext> {
@@ -57,6 +59,7 @@ export async function newAppContext(browser: Browser, options: AppContextOptions
     serviceWorkers: options.serviceWorkers ?? 'block',
     colorScheme: options.colorScheme ?? 'light',
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
+    timezoneId: options.timezoneId ?? 'UTC',
   });
   // Time runs on from the moved "now"; without a moved clock the browser's own is the same.
   if (movedClock) await context.clock.install({ time: Date.now() });
