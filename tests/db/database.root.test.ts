@@ -1,6 +1,6 @@
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../supabase/local/config.ts';
 import type { Stack, StackOptions } from '../../supabase/local/stack.ts';
@@ -73,7 +73,7 @@ describe.runIf(asRoot)('the stack started by root in a folder only root can ente
     }
     // The cluster lives where the postgres user can reach it, linked from the data folder.
     expect(lstatSync(join(dataDir, 'db')).isSymbolicLink()).toBe(true);
-    expect(readdirSync(join(systemDir, 'clusters'))).toHaveLength(1);
+    expect(dirname(realpathSync(join(dataDir, 'db')))).toBe(join(realpathSync(systemDir), 'clusters'));
     expect(readdirSync(systemDir).filter((name) => name.startsWith('postgres-'))).toHaveLength(1);
 
     const second = await startStack({ dataDir, apiPort: 0, dbPort, seed: false });

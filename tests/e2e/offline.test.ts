@@ -8,7 +8,7 @@ import { appDistDir } from '../../supabase/local/appBuild.ts';
 import { startAppServer, type AppServer } from '../../supabase/local/appServer.ts';
 import { closeToasts, plain, screen, shows, signInThroughUi, toastMessage, usd } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
-import { cleanUpBrowserTest, launchChromium, newAppContext } from '../support/browser.ts';
+import { cleanUpBrowserTest, deviceTimeZone, launchChromium, newAppContext } from '../support/browser.ts';
 import { db, stack } from '../support/clients.ts';
 import { uploadDone } from '../support/etl.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
@@ -51,9 +51,9 @@ async function profitToday(): Promise<number> {
 const money = (value: number) => usd(value, 'en');
 const shownProfit = async (page: Page) => plain(await screen(page, 'summary').locator('[data-kpi="profit"] .kpi-value').innerText());
 
-/** Every clock time ("09:41 AM") from `from` to `to`, as the app writes the time of kept figures. */
+/** Every clock time ("09:41 AM") from `from` to `to`, as the app writes the time of kept figures (in the device's zone). */
 function clockTimes(from: number, to: number): string[] {
-  const clock = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit' });
+  const clock = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', timeZone: deviceTimeZone });
   const times = new Set<string>();
   for (let moment = from; moment < to + 60_000; moment += 60_000) times.add(plain(clock.format(Math.min(moment, to))));
   return [...times];

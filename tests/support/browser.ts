@@ -30,6 +30,9 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch(chromiumLaunchOptions());
 }
 
+/** The time zone of the test devices unless a test sets another: never the machine's. */
+export const deviceTimeZone = 'UTC';
+
 export const devices = {
   phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
   tablet: { viewport: { width: 1024, height: 768 }, isMobile: false, hasTouch: true },
@@ -59,7 +62,7 @@ export async function newAppContext(browser: Browser, options: AppContextOptions
     serviceWorkers: options.serviceWorkers ?? 'block',
     colorScheme: options.colorScheme ?? 'light',
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
-    timezoneId: options.timezoneId ?? 'UTC',
+    timezoneId: options.timezoneId ?? deviceTimeZone,
   });
   // Time runs on from the moved "now"; without a moved clock the browser's own is the same.
   if (movedClock) await context.clock.install({ time: Date.now() });
