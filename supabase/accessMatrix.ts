@@ -45,7 +45,7 @@ export const modules: Module[] = [
   {
     name: 'Users and roles',
     access: { ...everyone('read own'), admin: 'write' },
-    tables: [{ name: 'workspace_members', operations: ['select', 'insert', 'update', 'delete'], note: 'the last admin cannot be removed or demoted' }],
+    tables: [{ name: 'workspace_members', operations: ['select', 'update', 'delete'], note: 'joined only through create_workspace() and accept_invitation() (the person\'s consent); the last admin cannot be removed or demoted' }],
   },
   {
     name: 'Invitations',

@@ -49,7 +49,6 @@ export async function etl(req: Request, env: SupabaseEnv, sql: Sql): Promise<Res
       file_name: fileName.slice(0, 255),
       content_hash: hash && /^[0-9a-f]{64}$/.test(hash) ? hash : null,
       size_bytes: Number(req.headers.get('content-length') ?? '') || null,
-      created_by: claims.sub,
     })
     .select('id')
     .single();

@@ -48,6 +48,13 @@ export interface StackConfig {
   maxRows: number;
   /** Largest request body the API accepts, in bytes. */
   maxBodyBytes: number;
+  /**
+   * The API's address as clients reach it, for token issuers and emailed links
+   * (`[api] external_url`, or API_EXTERNAL_URL as GoTrue names it); the address it listens on if unset.
+   */
+  externalUrl?: string;
+  /** Proxies whose X-Forwarded-For the gateway believes (API_TRUSTED_PROXIES, comma-separated). */
+  trustedProxies: string[];
   auth: AuthConfig;
   functions: Record<string, FunctionConfig>;
 }
@@ -113,6 +120,8 @@ export function loadConfig(path = resolve(projectRoot, 'supabase/config.toml')):
     extraSearchPath: strings(api.extra_search_path, ['public', 'extensions']),
     maxRows: num(api.max_rows, 1000),
     maxBodyBytes: envNumber('API_MAX_BODY_BYTES') ?? 10 * 1024 * 1024,
+    externalUrl: process.env.API_EXTERNAL_URL || (typeof api.external_url === 'string' && api.external_url) || undefined,
+    trustedProxies: (process.env.API_TRUSTED_PROXIES ?? '').split(',').filter((entry) => entry.trim()),
     auth: {
       siteUrl: str(auth.site_url, 'http://127.0.0.1:5173'),
       redirectUrls: strings(auth.additional_redirect_urls, []),

@@ -61,9 +61,8 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return match?.[1]?.trim();
 }
 
-/** The client's address; the first X-Forwarded-For hop when a proxy sits in front. */
+/** The client's address, as the gateway vouched for it in X-Forwarded-For (see server.ts). */
 export function clientIp(req: IncomingMessage): string {
   const forwarded = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || 'unknown';
+  return (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.trim() || req.socket.remoteAddress || 'unknown';
 }

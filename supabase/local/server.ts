@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { BlockList } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { clientAddress } from './clientAddress.ts';
 import { send, sendJson } from './http.ts';
 import type { ProjectKeys } from './keys.ts';
 
@@ -20,6 +22,16 @@ export interface ServerOptions {
   upgrades?: Record<string, UpgradeService>;
   /** Paths (and everything under them) served without an API key, as Supabase's gateway serves them. */
   open?: string[];
+  /** Proxies whose X-Forwarded-For is believed (see clientAddress.ts); none by default. */
+  trustedProxies?: BlockList;
+}
+
+/**
+ * The gateway decides who the client is, once: the services behind it (per-IP limits, the
+ * address kept on a session, functions) read X-Forwarded-For, which holds only that address.
+ */
+function vouchForClient(req: IncomingMessage, proxies: BlockList): void {
+  req.headers['x-forwarded-for'] = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], proxies);
 }
 
 /**
@@ -28,8 +40,10 @@ export interface ServerOptions {
  */
 export function createApiServer(options: ServerOptions): Server {
   const validKeys = new Set([options.keys.anonKey, options.keys.serviceRoleKey]);
+  const proxies = options.trustedProxies ?? new BlockList();
   const prefixes = Object.keys(options.services).sort((a, b) => b.length - a.length);
   const server = createServer((req, res) => {
+    vouchForClient(req, proxies);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'OPTIONS') {
       send(res, 200, 'ok');
@@ -61,6 +75,7 @@ export function createApiServer(options: ServerOptions): Server {
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    vouchForClient(req, proxies);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const prefix = Object.keys(options.upgrades ?? {}).find((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
     const service = prefix ? options.upgrades?.[prefix] : undefined;

@@ -12,6 +12,7 @@ import { SchemaCache } from './rest/SchemaCache.ts';
 import { RealtimeService } from './realtime/RealtimeService.ts';
 import { createApiServer } from './server.ts';
 import { CronService } from './cron/CronService.ts';
+import { trustedProxies } from './clientAddress.ts';
 
 export interface StackOptions {
   /** Where the embedded database, keys and outbox live; `.data/` by default. */
@@ -25,6 +26,8 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Restart a function's worker when a file under functions/ changes (`npm run dev`). */
   watchFunctions?: boolean;
+  /** Proxies whose X-Forwarded-For the gateway believes; API_TRUSTED_PROXIES by default. */
+  trustedProxies?: string[];
 }
 
 export interface Stack {
@@ -110,8 +113,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       maxBodyBytes: config.maxBodyBytes,
       jwtSecret: keys.jwtSecret,
     });
-    const auth = new AuthHandler(sql, config.auth, keys, dataDir);
     let apiUrl = '';
+    const auth = new AuthHandler(sql, config.auth, keys, dataDir, () => config.externalUrl ?? apiUrl);
     const functions = new FunctionsService({
       functionsDir: resolve(projectRoot, 'functions'),
       functions: config.functions,
@@ -123,7 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // guards them), and neither does the link in an auth email.
     const realtime = new RealtimeService({ databaseUrl: database.url, jwtSecret: keys.jwtSecret, log: options.log });
     await realtime.start();
-    const server = createApiServer({ keys, services: { '/rest/v1': rest, '/auth/v1': auth, '/functions/v1': functions, '/realtime/v1': realtime }, upgrades: { '/realtime/v1': realtime }, open: ['/functions/v1', '/auth/v1/verify'] });
+    const server = createApiServer({ keys, services: { '/rest/v1': rest, '/auth/v1': auth, '/functions/v1': functions, '/realtime/v1': realtime }, upgrades: { '/realtime/v1': realtime }, open: ['/functions/v1', '/auth/v1/verify'], trustedProxies: trustedProxies(options.trustedProxies ?? config.trustedProxies) });
     const port = options.apiPort ?? config.apiPort;
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);

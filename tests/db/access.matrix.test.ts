@@ -44,7 +44,7 @@ const samples: Record<string, Sample> = {
   workspace_invitations: {
     target: (ws) => ({ workspace_id: ws, email: `invitee-${ws.slice(-4)}@test.arbidesk.local` }),
     change: { role: 'finance' },
-    insert: (ws, actor) => ({ workspace_id: ws, email: `new-${Date.now()}@test.arbidesk.local`, role: 'read_only', invited_by: actor.id }),
+    insert: (ws) => ({ workspace_id: ws, email: `new-${Date.now()}@test.arbidesk.local`, role: 'read_only' }),
   },
   profiles: {
     target: () => ({ user_id: spare.id }),
@@ -54,7 +54,7 @@ const samples: Record<string, Sample> = {
   etl_loads: {
     target: (ws) => ({ workspace_id: ws, file_name: 'seeded.csv' }),
     change: { status: 'rolled_back' },
-    insert: (ws, actor) => ({ workspace_id: ws, source: 'tw_events', file_name: 'new.csv', content_hash: 'b'.repeat(64), created_by: actor.id }),
+    insert: (ws) => ({ workspace_id: ws, source: 'tw_events', file_name: 'new.csv', content_hash: 'b'.repeat(64) }),
   },
   etl_load_errors: {
     target: (ws) => ({ workspace_id: ws }),

@@ -50,11 +50,13 @@ describe('audit_log', () => {
   });
 
   it('inserts and deletes keep the whole row', async () => {
+    // The newcomer joins by accepting the admin's invitation; the admin then removes them.
     const newcomer = await createUser(sql, 'audit-newcomer');
-    await sessions.admin.from('workspace_members').insert({ workspace_id: ws, user_id: newcomer.id, role: 'read_only' });
+    const invited = await sessions.admin.from('workspace_invitations').insert({ workspace_id: ws, email: newcomer.email, role: 'read_only' }).select('token').single();
+    expect((await (await signIn(newcomer, ip)).rpc('accept_invitation', { invitation_token: invited.data?.token })).error).toBeNull();
     await sessions.admin.from('workspace_members').delete().eq('workspace_id', ws).eq('user_id', newcomer.id);
     const rows = await auditRows('workspace_members', newcomer.id);
-    expect(rows.map((r) => [r.action, r.user_id])).toEqual([['insert', members.admin.id], ['delete', members.admin.id]]);
+    expect(rows.map((r) => [r.action, r.user_id])).toEqual([['insert', newcomer.id], ['delete', members.admin.id]]);
     expect(rows[0]?.new_values).toMatchObject({ workspace_id: ws, user_id: newcomer.id, role: 'read_only' });
     expect(rows[1]?.old_values).toMatchObject({ workspace_id: ws, user_id: newcomer.id, role: 'read_only' });
   });

@@ -55,6 +55,36 @@ describe('password recovery', () => {
     expect(await authClient().auth.verifyOtp({ type: 'recovery', email, token: mail.otp })).toEqual({ data: { user: null, session: null }, error: expect.objectContaining(invalidCode) });
   });
 
+  it('builds the link from the configured API address, whatever host the request names', async () => {
+    const { email } = await signedUpUser('recover-host');
+    const asked = await fetch(`${stack.apiUrl}/auth/v1/recover`, {
+      method: 'POST',
+      headers: { apikey: stack.anonKey, 'content-type': 'application/json', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', host: 'evil.example' },
+      body: JSON.stringify({ email }),
+    });
+    expect(asked.status).toBe(200);
+    const mail = (await mailTo(email)).at(-1);
+    expect(new URL(mail?.link ?? 'http://missing').origin).toBe(stack.apiUrl);
+    // The tokens it signs name the same issuer.
+    const verified = await authClient().auth.verifyOtp({ type: 'recovery', email, token: mail?.otp ?? '' });
+    const claims = JSON.parse(Buffer.from(verified.data.session?.access_token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss: string };
+    expect(claims.iss).toBe(`${stack.apiUrl}/auth/v1`);
+  });
+
+  it('cancels a code after five wrong tries, even from different addresses, so it cannot be guessed', async () => {
+    const { email } = await signedUpUser('recover-guess');
+    const mail = await requestRecovery(email);
+    const wrong = String((Number(mail.otp) + 1) % 10 ** authConfig.otpLength).padStart(authConfig.otpLength, '0');
+    for (let i = 0; i < 5; i += 1) {
+      expect((await authClient().auth.verifyOtp({ type: 'recovery', email, token: wrong })).error).toMatchObject(invalidCode);
+    }
+    expect(await authClient().auth.verifyOtp({ type: 'recovery', email, token: mail.otp })).toEqual({ data: { user: null, session: null }, error: expect.objectContaining(invalidCode) });
+    // A new code works, and four wrong tries before it do not spend it.
+    const next = await requestRecovery(email);
+    for (let i = 0; i < 4; i += 1) await authClient().auth.verifyOtp({ type: 'recovery', email, token: wrong === next.otp ? mail.otp : wrong });
+    expect((await authClient().auth.verifyOtp({ type: 'recovery', email, token: next.otp })).error).toBeNull();
+  });
+
   it('answers an unknown address exactly as a known one, and mails nothing', async () => {
     const email = uniqueEmail('nobody');
     expect(await authClient().auth.resetPasswordForEmail(email)).toEqual({ data: {}, error: null });

@@ -64,6 +64,24 @@ describe('row-level security across the exposed schemas', () => {
     expect(tables.map((r) => r.name)).toEqual(inMatrix);
   });
 
+  it('keeps every reference between two workspaces\' rows inside one workspace (the key holds workspace_id)', async () => {
+    const loose = await scratch`
+      select c.conrelid::regclass::text || ': ' || pg_get_constraintdef(c.oid) as name
+      from pg_constraint c
+      join pg_attribute child on child.attrelid = c.conrelid and child.attname = 'workspace_id' and not child.attisdropped
+      join pg_attribute parent on parent.attrelid = c.confrelid and parent.attname = 'workspace_id' and not parent.attisdropped
+      where c.contype = 'f' and not child.attnum = any (c.conkey)`;
+    expect(loose.map((r) => r.name)).toEqual([]);
+  });
+
+  it('pins the search_path of every function that runs with its owner\'s rights', async () => {
+    const unpinned = await scratch`
+      select p.oid::regprocedure::text as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where p.prosecdef and n.nspname in ('public', 'private')
+        and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) setting where setting like 'search_path=%')`;
+    expect(unpinned.map((r) => r.name)).toEqual([]);
+  });
+
   it('names every policy as a sentence', async () => {
     const terse = await scratch`
       select tablename || ': ' || policyname as name from pg_policies

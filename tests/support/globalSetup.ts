@@ -47,6 +47,9 @@ export async function setup(project: TestProject): Promise<void> {
     apiPort: 0,
     dbPort: await freePort(),
     databaseUrl: process.env.TEST_DATABASE_URL,
+    // The tests stand for a proxy in front of the gateway: the X-Forwarded-For they send gives
+    // each test file its own client address, so per-IP limits do not add up across files.
+    trustedProxies: ['127.0.0.1', '::1'],
   });
   project.provide('stack', {
     apiUrl: stack.apiUrl,

@@ -33,11 +33,13 @@ export class AuthHandler implements Service {
   private readonly ctx: AuthContext;
   private readonly routes: Route[];
 
-  constructor(sql: Sql, config: AuthConfig, keys: ProjectKeys, dataDir: string) {
+  constructor(sql: Sql, config: AuthConfig, keys: ProjectKeys, dataDir: string, externalUrl: () => string) {
     this.ctx = {
       sql,
       config,
       keys,
+      externalUrl,
+      wrongRecoveryCodes: new Map(),
       users: new UserStore(),
       sessions: new SessionStore(sql, config),
       outbox: new Outbox(dataDir),

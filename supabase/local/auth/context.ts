@@ -28,6 +28,10 @@ export interface AuthContext {
   sessions: SessionStore;
   outbox: Outbox;
   limits: AuthLimits;
+  /** Wrong codes entered against each pending recovery code, by `<user id>:<code hash>`. */
+  wrongRecoveryCodes: Map<string, number>;
+  /** The API's address as clients reach it (API_EXTERNAL_URL), known once the server listens. */
+  externalUrl: () => string;
 }
 
 /** An endpoint's answer; no body means an empty response (204, redirects). */

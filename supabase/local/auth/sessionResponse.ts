@@ -12,7 +12,7 @@ export async function sessionResponse(ctx: AuthContext, req: IncomingMessage, is
   if (!user) throw new AuthApiError(400, 'session_not_found', 'Invalid Refresh Token: No Valid Session Found');
   const amr = await ctx.sessions.amr(ctx.sql, issued.sessionId);
   return tokenResponse(
-    { user, sessionId: issued.sessionId, amr, issuer: issuerFor(req), lifetimeSeconds: ctx.config.jwtExpiry, secret: ctx.keys.jwtSecret },
+    { user, sessionId: issued.sessionId, amr, issuer: issuerFor(ctx.externalUrl()), lifetimeSeconds: ctx.config.jwtExpiry, secret: ctx.keys.jwtSecret },
     issued.refreshToken,
   );
 }

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { signJwt, type JwtClaims } from '../jwt.ts';
 import type { AmrEntry } from './sessions.ts';
 import type { AuthUser } from './users.ts';
@@ -26,18 +25,12 @@ export interface AccessTokenInput {
 }
 
 /**
- * The issuer GoTrue puts in `iss`: its external URL, `<api url>/auth/v1`. Taken from the
- * request's host (and X-Forwarded-Proto/Host behind a proxy), so tokens name the address
- * the client actually used.
+ * The issuer GoTrue puts in `iss` and the base of the links it emails: its external URL
+ * (API_EXTERNAL_URL), `<api url>/auth/v1`. Configured, never taken from a request's headers,
+ * which anyone can set: a recovery link must not point at a host the requester chose.
  */
-export function issuerFor(req: IncomingMessage): string {
-  const header = (name: string): string | undefined => {
-    const value = req.headers[name];
-    return (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim() || undefined;
-  };
-  const proto = header('x-forwarded-proto') === 'https' ? 'https' : 'http';
-  const host = header('x-forwarded-host') ?? header('host') ?? 'localhost';
-  return `${proto}://${host}/auth/v1`;
+export function issuerFor(externalUrl: string): string {
+  return `${externalUrl.replace(/\/+$/, '')}/auth/v1`;
 }
 
 /**

@@ -277,6 +277,20 @@ export class UserStore {
     await db`update auth.identities set last_sign_in_at = now(), updated_at = now() where user_id = ${id}::uuid and provider = 'email'`;
   }
 
+  /** The user of `email` and the hash of their unused recovery code younger than `maxAgeSeconds`, if they have one. */
+  async pendingRecovery(db: Db, email: string, maxAgeSeconds: number): Promise<{ id: string; hash: string } | undefined> {
+    const [row] = await db<{ id: string; hash: string }[]>`
+      select u.id::text, u.recovery_token as hash from auth.users u
+      where lower(u.email) = lower(${email}) and u.aud = ${defaultAudience} and not u.is_sso_user
+        and u.recovery_token <> '' and u.recovery_sent_at > now() - make_interval(secs => ${maxAgeSeconds})`;
+    return row;
+  }
+
+  /** Cancels the recovery code `hash`, if it is still the user's. */
+  async cancelRecovery(db: Db, id: string, hash: string): Promise<void> {
+    await db`update auth.users set recovery_token = '', updated_at = now() where id = ${id}::uuid and recovery_token = ${hash}`;
+  }
+
   /** Stores the hash of a new recovery code; any earlier code stops working. */
   async startRecovery(db: Db, id: string, hash: string): Promise<void> {
     await db`update auth.users set recovery_token = ${hash}, recovery_sent_at = now(), updated_at = now() where id = ${id}::uuid`;

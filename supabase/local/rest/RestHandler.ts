@@ -102,11 +102,32 @@ function withoutRootFilters(levels: Map<string, LevelQuery>): Map<string, LevelQ
  * transaction under the JWT's role with its claims set, so row-level security decides.
  */
 export class RestHandler {
+  /** Whether a role bypasses row-level security, by role name (the API roles are few). */
+  private readonly bypassesRls = new Map<string, Promise<boolean>>();
+
   constructor(
     private readonly sql: Sql,
     private readonly cache: SchemaCache,
     private readonly options: RestOptions,
   ) {}
+
+  /**
+   * Planner estimates count every row of a table, whatever RLS hides, so PostgREST's
+   * count=planned and count=estimated tell anyone how many rows other workspaces have. A role
+   * under RLS gets the exact count of the rows it may see instead; only a role that bypasses
+   * RLS (service_role) gets estimates.
+   */
+  private mayEstimate(role: string): Promise<boolean> {
+    let known = this.bypassesRls.get(role);
+    if (!known) {
+      known = this.sql<{ bypass: boolean }[]>`select rolbypassrls or rolsuper as bypass from pg_roles where rolname = ${role}`.then(
+        ([row]) => row?.bypass === true,
+        () => false,
+      );
+      this.bypassesRls.set(role, known);
+    }
+    return known;
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
     let anonymous = true;
@@ -211,14 +232,16 @@ export class RestHandler {
       offset,
       stripNulls: negotiated.stripNulls,
     };
-    // Counting every row is what count=estimated avoids on big results: ask the planner first.
+    // Counting every row is what count=estimated avoids on big results: ask the planner first,
+    // where the role may see estimates at all (see mayEstimate).
+    const count = prefs.count && prefs.count !== 'exact' && !(await this.mayEstimate(identity.role)) ? 'exact' : prefs.count;
     let planned: number | undefined;
-    if (prefs.count === 'planned' || prefs.count === 'estimated') {
+    if (count === 'planned' || count === 'estimated') {
       const probe: ReadContext = { schema: snapshot, params: new SqlParams(), levels: query.levels, aliasCount: 0 };
       // Without paging: the probe's parameters must be exactly the ones its count statement uses.
       planned = await this.plannedRows(req, identity, readSql(probe, { ...options, limit: undefined, offset: undefined, count: false }).countSql, probe.params.values);
     }
-    const exact = prefs.count === 'exact' || (prefs.count === 'estimated' && (planned ?? 0) <= this.options.maxRows);
+    const exact = count === 'exact' || (count === 'estimated' && (planned ?? 0) <= this.options.maxRows);
     const statement = readSql(ctx, { ...options, count: exact });
     const row = await this.readStatement(req, identity, true, statement.sql, ctx.params.values);
     const total = exact ? Number(row.total ?? 0) : planned;
@@ -226,7 +249,7 @@ export class RestHandler {
       throw new PostgrestError(416, 'PGRST103', 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`, null, { 'content-range': `*/${total}` });
     }
     const headers: Record<string, string> = { 'content-range': contentRange(offset, row.page_count, total) };
-    if (prefs.count) headers['preference-applied'] = `count=${prefs.count}`;
+    if (count) headers['preference-applied'] = `count=${count}`;
     const status = total !== undefined && row.page_count < total && row.page_count > 0 ? 206 : 200;
     this.respond(res, status, row, negotiated, headers, head);
   }

@@ -17,6 +17,8 @@ export function isDatabaseError(error: unknown): error is DatabaseError {
  * (https://postgrest.org/en/stable/references/errors.html#sqlstate-errors).
  */
 export function statusForSqlState(code: string, anonymous: boolean): number {
+  // PTxyz: a status chosen in SQL (`raise … using errcode = 'PT404'`).
+  if (/^PT[1-5]\d\d$/.test(code)) return Number(code.slice(2));
   switch (code) {
     case '23503':
     case '23505':

@@ -5,6 +5,7 @@ import { AuthApiError, validationFailed } from '../errors.ts';
 import { booleanField, isUuid, objectField, readJsonObject, stringField, validEmail, type JsonObject } from '../params.ts';
 import { assertPasswordAcceptable } from '../passwordPolicy.ts';
 import { defaultAudience, type AuthUser } from '../users.ts';
+import { connectionError, isDatabaseError } from '../../rest/pgErrors.ts';
 
 const defaultPerPage = 50;
 const bcryptMaxBytes = 72;
@@ -131,7 +132,16 @@ async function deleteUser(ctx: AuthContext, req: IncomingMessage, id: string): P
   const user = await loadUser(ctx, id);
   const body = await readJsonObject(req);
   if (booleanField(body, 'should_soft_delete')) throw validationFailed('Soft deletion is not supported by the local Auth service');
-  await ctx.sql.begin((tx) => ctx.users.delete(tx, user.id));
+  try {
+    await ctx.sql.begin((tx) => ctx.users.delete(tx, user.id));
+  } catch (error) {
+    // The project's own rules refuse it (the only admin of a workspace): say which, where
+    // Supabase Auth answers 500 "Database error deleting user".
+    if (isDatabaseError(error) && !connectionError(error)) {
+      throw new AuthApiError(409, 'conflict', `The user cannot be deleted: ${error.message}${error.hint ? ` ${error.hint}` : ''}`);
+    }
+    throw error;
+  }
   return { status: 200, body: {} };
 }
 

@@ -16,6 +16,32 @@ const recoveryTypes = ['recovery', 'magiclink', 'email'];
 const tokenHashPattern = /^[0-9a-f]{56}$/;
 
 /**
+ * Wrong codes one recovery code takes before it is cancelled. The per-IP limit alone does not
+ * protect a six-digit code: addresses are many. Five guesses at a million codes leave a guesser
+ * a chance in 200,000, and the owner asks for a new code.
+ */
+const wrongCodesPerCode = 5;
+
+/** Counts a wrong code against the address's pending recovery code, cancelling it at the limit. */
+async function countWrongCode(ctx: AuthContext, email: string): Promise<void> {
+  const pending = await ctx.users.pendingRecovery(ctx.sql, email, ctx.config.otpExpiry);
+  if (!pending) return;
+  const key = `${pending.id}:${pending.hash}`;
+  const wrong = (ctx.wrongRecoveryCodes.get(key) ?? 0) + 1;
+  if (wrong < wrongCodesPerCode) {
+    ctx.wrongRecoveryCodes.set(key, wrong);
+    return;
+  }
+  ctx.wrongRecoveryCodes.delete(key);
+  await ctx.users.cancelRecovery(ctx.sql, pending.id, pending.hash);
+}
+
+/** Forgets the wrong tries counted against a user's earlier codes. */
+function forgetWrongCodes(ctx: AuthContext, userId: string): void {
+  for (const key of ctx.wrongRecoveryCodes.keys()) if (key.startsWith(`${userId}:`)) ctx.wrongRecoveryCodes.delete(key);
+}
+
+/**
  * POST /recover (auth-js resetPasswordForEmail): mails a one-time code and a link to the
  * outbox. Unknown addresses get the same empty 200, so the endpoint does not reveal who
  * has an account. A new request replaces the previous code.
@@ -31,8 +57,9 @@ export async function recover(ctx: AuthContext, req: IncomingMessage, url: URL):
   if (user) {
     const otp = generateOtp(ctx.config.otpLength);
     const hash = tokenHash(user.email, otp);
+    forgetWrongCodes(ctx, user.id);
     await ctx.users.startRecovery(ctx.sql, user.id, hash);
-    const link = new URL(`${issuerFor(req)}/verify`);
+    const link = new URL(`${issuerFor(ctx.externalUrl())}/verify`);
     link.searchParams.set('token', hash);
     link.searchParams.set('type', 'recovery');
     link.searchParams.set('redirect_to', redirectTarget(url.searchParams.get('redirect_to'), ctx.config));
@@ -77,7 +104,11 @@ export async function verifyPost(ctx: AuthContext, req: IncomingMessage): Promis
       throw new AuthApiError(422, 'validation_failed', 'Invalid email format');
     }
     user = await findByHash(ctx, tokenHash(address, token));
-    if (!user) throw new AuthApiError(403, 'otp_expired', 'Token has expired or is invalid');
+    if (!user) {
+      await countWrongCode(ctx, address);
+      throw new AuthApiError(403, 'otp_expired', 'Token has expired or is invalid');
+    }
+    forgetWrongCodes(ctx, user.id);
   } else {
     if (email || stringField(body, 'phone') || stringField(body, 'redirect_to')) throw validationFailed('Only the token_hash and type should be provided');
     user = await findByHash(ctx, hash ?? '');
