@@ -20,7 +20,7 @@ const secrets = [
 beforeAll(async () => {
   // The stack's own environment must not reach functions (a worker starts after this).
   process.env.ARBIDESK_NOT_FOR_FUNCTIONS = 'leaked';
-  runner = await startFunctionsRunner(stack, secrets, { functions: { webhook: { verifyJwt: false } }, wallClockMs: 2_000 });
+  runner = await startFunctionsRunner(stack, secrets, { functions: { webhook: { verifyJwt: false } }, limits: { wallClockMs: 2_000 } });
   await withFixtures(sql, `
     create table fn_note (id serial primary key, owner uuid not null, body text not null);
     alter table fn_note enable row level security;

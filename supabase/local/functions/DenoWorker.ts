@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { WorkerLimits } from './limits.ts';
+import { WorkerGovernor } from './WorkerGovernor.ts';
 
 const bootstrapPath = fileURLToPath(new URL('./bootstrap.ts', import.meta.url));
 
 /** Must match bootstrap.ts. */
 const listeningLine = 'arbidesk-worker-listening ';
+const backgroundLine = 'arbidesk-worker-background ';
 
 /**
  * The Deno binary that the `deno` npm package ships, found by the package's own resolver so it
@@ -23,10 +26,19 @@ export function denoExecutable(): string {
 /** The function never came up: its module failed to load or never called Deno.serve. */
 export class BootError extends Error {}
 
+/** One request's hold on a worker, from its start to its end. */
+export interface Lease {
+  end(): void;
+  /** Why the worker was killed under the request, when a limit did it. */
+  readonly limitReached: string | undefined;
+}
+
 /** Where a running worker listens; the agent keeps connections to it warm. */
 export interface WorkerTarget {
   port: number;
   agent: Agent;
+  /** A request starts on this worker (its CPU time counts from here). */
+  begin(): Lease;
 }
 
 export interface DenoWorkerOptions {
@@ -39,6 +51,8 @@ export interface DenoWorkerOptions {
   /** The process environment, built at each start so a changed env file applies on restart. */
   env: () => Record<string, string>;
   bootTimeoutMs: number;
+  /** Hosted Supabase's limits, or the ones the environment sets (limits.ts). */
+  limits: WorkerLimits;
   log: (line: string) => void;
 }
 
@@ -47,6 +61,9 @@ interface Running {
   ready: Promise<WorkerTarget>;
   exited: Promise<void>;
   agent: Agent;
+  governor?: WorkerGovernor;
+  /** Set when the governor killed it: its requests answer 546 with this. */
+  limitReached?: string;
 }
 
 /**
@@ -61,6 +78,8 @@ interface Running {
  */
 export class DenoWorker {
   private running: Running | undefined;
+  /** Workers past a soft limit, finishing their requests and background tasks. */
+  private readonly retiring = new Set<Running>();
 
   constructor(private readonly options: DenoWorkerOptions) {}
 
@@ -82,11 +101,16 @@ export class DenoWorker {
     clearTimeout(timer);
   }
 
-  /** Ends the process; the next request starts a fresh one. */
+  /** Ends the process, and any retiring ones; the next request starts a fresh one. */
   async stop(): Promise<void> {
     const running = this.running;
-    if (!running) return;
     this.running = undefined;
+    await Promise.all([...this.retiring, ...(running ? [running] : [])].map((r) => this.end(r)));
+  }
+
+  private async end(running: Running): Promise<void> {
+    this.retiring.delete(running);
+    running.governor?.stop();
     running.agent.destroy();
     const { child } = running;
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -94,6 +118,41 @@ export class DenoWorker {
     const forced = setTimeout(() => child.kill('SIGKILL'), 2_000);
     await running.exited;
     clearTimeout(forced);
+  }
+
+  /** A retired worker goes once it has nothing left to do. */
+  private endIfDone(running: Running): void {
+    if (this.retiring.has(running) && running.governor?.idle !== false) void this.end(running);
+  }
+
+  private govern(running: Running): WorkerGovernor {
+    const { name, log } = this.options;
+    return new WorkerGovernor(running.child.pid ?? 0, this.options.limits, {
+      retire: (reason) => {
+        log(`[fn:${name}] worker retired: ${reason}; new requests go to a fresh worker`);
+        if (this.running === running) this.running = undefined;
+        this.retiring.add(running);
+        this.endIfDone(running);
+      },
+      kill: (reason) => {
+        running.limitReached = reason;
+        if (this.running === running) this.running = undefined;
+        running.child.kill('SIGKILL');
+      },
+    });
+  }
+
+  private lease(running: Running): Lease {
+    const finish = running.governor?.begin();
+    return {
+      end: () => {
+        finish?.();
+        this.endIfDone(running);
+      },
+      get limitReached() {
+        return running.limitReached;
+      },
+    };
   }
 
   private spawn(): Running {
@@ -123,7 +182,8 @@ export class DenoWorker {
     });
     const agent = new Agent({ keepAlive: true });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const ready = new Promise<WorkerTarget>((resolve, reject) => {
+    const running: Running = { child, agent, exited, ready: Promise.resolve({ port: 0, agent, begin: () => this.lease(running) }) };
+    running.ready = new Promise<WorkerTarget>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new BootError(`${name} did not call Deno.serve within ${this.options.bootTimeoutMs} ms`));
         child.kill('SIGKILL');
@@ -131,7 +191,11 @@ export class DenoWorker {
       createInterface({ input: child.stdout! }).on('line', (line) => {
         if (line.startsWith(listeningLine)) {
           clearTimeout(timer);
-          resolve({ port: Number(line.slice(listeningLine.length)), agent });
+          running.governor = this.govern(running);
+          resolve({ port: Number(line.slice(listeningLine.length)), agent, begin: () => this.lease(running) });
+        } else if (line.startsWith(backgroundLine)) {
+          if (running.governor) running.governor.background = Number(line.slice(backgroundLine.length));
+          this.endIfDone(running);
         } else {
           log(`[fn:${name}] ${line}`);
         }
@@ -144,16 +208,19 @@ export class DenoWorker {
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
+        running.governor?.stop();
+        this.retiring.delete(running);
         reject(new BootError(`${name} exited (${signal ?? `code ${code}`}) before serving`));
-        if (this.running?.child === child) {
+        agent.destroy();
+        if (running.limitReached) log(`[fn:${name}] worker stopped: ${running.limitReached}`);
+        if (this.running === running) {
           this.running = undefined;
-          agent.destroy();
           log(`[fn:${name}] worker exited (${signal ?? `code ${code}`}); the next request starts a new one`);
         }
       });
     });
     // A boot failure is reported to the request that waits for it; nothing else awaits it.
-    ready.catch(() => undefined);
-    return { child, ready, exited, agent };
+    running.ready.catch(() => undefined);
+    return running;
   }
 }

@@ -7,7 +7,8 @@ import { bearerToken, sendJson } from '../http.ts';
 import { verifyJwt } from '../jwt.ts';
 import type { Service } from '../server.ts';
 import { BootError, DenoWorker, type WorkerTarget } from './DenoWorker.ts';
-import { functionEnv, readSecrets, wallClockLimitMs, type PlatformEnv } from './env.ts';
+import { functionEnv, readSecrets, type PlatformEnv } from './env.ts';
+import { workerLimits, type WorkerLimits } from './limits.ts';
 import { relay } from './relay.ts';
 import { watchFunctions } from './watch.ts';
 
@@ -26,8 +27,8 @@ export interface FunctionsServiceOptions {
   jwtSecret: string;
   /** SUPABASE_URL and the rest; a function because the API's URL is known only once it listens. */
   platformEnv: () => PlatformEnv;
-  /** Longest a request may take, body streaming included; Supabase's 150 s by default. */
-  wallClockMs?: number;
+  /** Hosted Supabase's limits unless given (limits.ts); the environment may change them. */
+  limits?: Partial<WorkerLimits>;
   /** Longest a cold start may take before it counts as a boot failure. */
   bootTimeoutMs?: number;
   /** Restart a function's worker when a file under it changes (`npm run dev`). */
@@ -42,17 +43,20 @@ const functionName = /^[A-Za-z][A-Za-z0-9_-]*$/;
 /**
  * `/functions/v1/<name>`: Supabase's relay in small. It checks the caller's JWT when the
  * function has verify_jwt (the default), then streams the request to the function's Deno
- * worker and the response back. Errors of its own have Supabase's codes: 401 from the JWT
- * check, 404 NOT_FOUND, 503 BOOT_ERROR, 500 WORKER_ERROR, 546 WORKER_LIMIT
- * (https://supabase.com/docs/guides/functions/troubleshooting).
+ * worker and the response back, within hosted Supabase's limits. Errors of its own have
+ * Supabase's codes: 401 from the JWT check, 404 NOT_FOUND, 503 BOOT_ERROR, 500 WORKER_ERROR,
+ * 546 WORKER_LIMIT, 504 past the request idle timeout
+ * (https://supabase.com/docs/guides/functions/status-codes).
  */
 export class FunctionsService implements Service {
   private readonly workers = new Map<string, DenoWorker>();
   private readonly log: (line: string) => void;
   private readonly stopWatching: (() => void) | undefined;
+  private readonly limits: WorkerLimits;
 
   constructor(private readonly options: FunctionsServiceOptions) {
     this.log = options.log ?? ((line) => console.log(line));
+    this.limits = { ...workerLimits(), ...options.limits };
     this.stopWatching = options.watch
       ? watchFunctions(options.functionsDir, (name) => {
           this.log(`[functions] ${name ?? 'shared files'} changed: ${name ?? 'every function'} restarts on its next request`);
@@ -87,11 +91,15 @@ export class FunctionsService implements Service {
       this.fail(res, name, 503, 'BOOT_ERROR', 'Worker failed to boot (please check logs)', error.message);
       return;
     }
-    const limitMs = this.options.wallClockMs ?? wallClockLimitMs();
-    const outcome = await relay(req, res, target, path + url.search, limitMs);
-    if (outcome === 'limit') {
-      await worker.stop();
-      this.fail(res, name, 546, 'WORKER_LIMIT', 'Worker failed to respond due to a resource limit (please check logs)', `wall clock limit of ${limitMs} ms reached; worker stopped`);
+    const lease = target.begin();
+    const outcome = await relay(req, res, target, path + url.search, this.limits.requestIdleMs);
+    lease.end();
+    if (outcome === 'idle') {
+      this.log(`[fn:${name}] no response within the request idle timeout of ${this.limits.requestIdleMs} ms`);
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 504, { message: 'The upstream server is timing out' });
+    } else if (outcome === 'failed' && lease.limitReached) {
+      this.fail(res, name, 546, 'WORKER_LIMIT', 'Worker failed to respond due to a resource limit (please check logs)', `${lease.limitReached}; worker stopped`);
     } else if (outcome === 'failed') {
       await worker.settle(1_000);
       this.fail(res, name, 500, 'WORKER_ERROR', 'Function exited due to an error (please check logs)', 'the worker closed the connection mid-request');
@@ -146,6 +154,7 @@ export class FunctionsService implements Service {
         denoConfig: existsSync(denoConfig) ? denoConfig : undefined,
         env: () => functionEnv(this.options.platformEnv(), readSecrets(envFile, this.log)),
         bootTimeoutMs: this.options.bootTimeoutMs ?? 30_000,
+        limits: this.limits,
         log: this.log,
       });
       this.workers.set(name, worker);

@@ -52,6 +52,27 @@ function serveForRelay(...args: unknown[]): Deno.HttpServer {
 
 Deno.serve = serveForRelay as typeof Deno.serve;
 
+/** DenoWorker.ts reads this line to know how many background tasks still run. */
+const backgroundLine = 'arbidesk-worker-background ';
+const background = new Set<Promise<unknown>>();
+
+/**
+ * `EdgeRuntime.waitUntil(promise)`, as Supabase's edge runtime has it: work that goes on after
+ * the response (https://supabase.com/docs/guides/functions/background-tasks). The worker is
+ * kept while such work runs, and its CPU time counts against the limits as a request's does.
+ */
+function waitUntil(promise: Promise<unknown>): void {
+  const task = Promise.resolve(promise).catch((error: unknown) => console.error('background task failed:', error));
+  background.add(task);
+  console.log(`${backgroundLine}${background.size}`);
+  void task.finally(() => {
+    background.delete(task);
+    console.log(`${backgroundLine}${background.size}`);
+  });
+}
+
+Object.defineProperty(globalThis, 'EdgeRuntime', { value: Object.freeze({ waitUntil }), enumerable: false });
+
 // stdin is a pipe from the stack: it closes when the stack's process ends, however it ends,
 // and no worker outlives it.
 void (async () => {

@@ -8,18 +8,6 @@ export interface PlatformEnv {
   SUPABASE_DB_URL: string;
 }
 
-/** Supabase's wall-clock limit for a worker (https://supabase.com/docs/guides/functions/limits). */
-export const defaultWallClockMs = 150_000;
-
-/**
- * The wall-clock limit in force: FUNCTIONS_WALL_CLOCK_LIMIT_SEC when set (named after the
- * Supabase CLI's SUPABASE_INTERNAL_WALLCLOCK_LIMIT_SEC), else Supabase's 150 s.
- */
-export function wallClockLimitMs(): number {
-  const seconds = Number(process.env.FUNCTIONS_WALL_CLOCK_LIMIT_SEC);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : defaultWallClockMs;
-}
-
 /**
  * Variables of the stack's own environment that the Deno process needs to run at all
  * (its cache, a temp folder), and the moved clock of a run on another day (scripts/clock.sh:

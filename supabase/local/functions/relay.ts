@@ -5,8 +5,8 @@ import type { WorkerTarget } from './DenoWorker.ts';
 export type RelayOutcome =
   /** The worker's response went out whole. */
   | 'done'
-  /** The wall-clock limit passed first. */
-  | 'limit'
+  /** The worker did not start its response within the request idle timeout. */
+  | 'idle'
   /** The worker's connection failed (it crashed or was stopped). */
   | 'failed'
   /** The client went away; the worker's request was aborted so the function sees it. */
@@ -27,7 +27,7 @@ function forwardable(headers: IncomingHttpHeaders): IncomingHttpHeaders {
  * on failure: the caller decides (an error JSON while the headers are unsent, else a cut
  * connection).
  */
-export function relay(req: IncomingMessage, res: ServerResponse, target: WorkerTarget, path: string, limitMs: number): Promise<RelayOutcome> {
+export function relay(req: IncomingMessage, res: ServerResponse, target: WorkerTarget, path: string, idleMs: number): Promise<RelayOutcome> {
   return new Promise((resolve) => {
     const upstream = request({ host: '127.0.0.1', port: target.port, agent: target.agent, method: req.method, path, headers: forwardable(req.headers) });
     let ended = false;
@@ -43,8 +43,10 @@ export function relay(req: IncomingMessage, res: ServerResponse, target: WorkerT
       }
       resolve(outcome);
     };
-    const timer = setTimeout(() => end('limit'), limitMs);
+    // Supabase's request idle timeout: the response must begin in time (0: no timeout).
+    const timer = idleMs > 0 ? setTimeout(() => end('idle'), idleMs) : undefined;
     upstream.on('response', (answer) => {
+      clearTimeout(timer);
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardable(answer.headers));
       answer.pipe(res);
       answer.on('error', () => end('failed'));
