@@ -152,7 +152,11 @@ export async function etlBench(options: EtlBenchOptions = {}): Promise<SuiteResu
   const dataDir = mkdtempSync(join(tmpdir(), 'arbidesk-bench-etl-'));
   let stack: Stack | undefined;
   try {
-    stack = await startStack({ dataDir, apiPort: 0, dbPort: await freePort() });
+    // The upload is one request today: past a few hundred thousand rows it needs more than
+    // hosted Supabase's 2 s of CPU and 256 MB, and would answer 546 (the import in chunks
+    // through Storage is still to come). So the bench lifts those two limits to measure it,
+    // and its aims say whether each upload kept within them.
+    stack = await startStack({ dataDir, apiPort: 0, dbPort: await freePort(), functionLimits: { cpuSoftMs: 0, cpuHardMs: 0, memoryMb: 0 } });
     const client = createClient(stack.apiUrl, stack.keys.anonKey, { auth: { persistSession: false }, realtime: { transport: ws as never } });
     const { data } = await client.auth.signInWithPassword({ email: 'buyer@demo.arbidesk.local', password: demoUsers.password });
     const token = data.session?.access_token ?? '';
@@ -182,8 +186,13 @@ export async function etlBench(options: EtlBenchOptions = {}): Promise<SuiteResu
         resetEtlWorkerPeak();
         const before = cpuSnapshot();
         const load = await uploadFile(stack, token, path, `bench-${size}-run-${run + 1}.csv`, workspace?.id);
-        // Where the first run of the largest file spent its CPU.
-        if (run === 0 && size === sizes.at(-1)) cpu = { rows: lines, ms: load.ms, parts: cpuBetween(before, cpuSnapshot(), stackPart) };
+        if (run === 0) {
+          const parts = cpuBetween(before, cpuSnapshot(), stackPart);
+          // Where the first run of the largest file spent its CPU.
+          if (size === sizes.at(-1)) cpu = { rows: lines, ms: load.ms, parts };
+          const functionCpu = parts.get('etl function (Deno)') ?? 0;
+          aims.push({ label: `${size.toLocaleString('en')} rows in one request within hosted Supabase's 2 s of function CPU`, target: '≤ 2.00 s', actual: `${functionCpu.toFixed(2)} s`, met: functionCpu <= 2 });
+        }
         if (load.status !== 'done') throw new Error(`run ${run + 1} of ${size} ended ${load.status}`);
         times.push(load.ms);
         peaks.push(etlWorkerPeakMb());

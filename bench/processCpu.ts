@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { processUsage } from '../supabase/local/functions/processUsage.ts';
 
 /**
  * CPU time of the processes on this machine, read from /proc (Linux): what a benchmark run
@@ -7,27 +7,17 @@ import { readdirSync, readFileSync } from 'node:fs';
  * share them, so the sum bounds how fast a run can be, however well they overlap.
  */
 
-const ticksPerSecond = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
 /** CPU seconds (user + system) by process id, with the process's command line. */
 export type CpuSnapshot = Map<string, { seconds: number; command: string }>;
 
 export function cpuSnapshot(): CpuSnapshot {
   const snapshot: CpuSnapshot = new Map();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    const usage = processUsage(Number(pid));
+    if (!usage) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command (which may hold spaces) start at ")"; utime and stime are the 14th and 15th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
       const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-      snapshot.set(pid, { seconds, command });
+      snapshot.set(pid, { seconds: usage.cpuMs / 1000, command });
     } catch {
       // The process ended between listing and reading.
     }

@@ -13,6 +13,7 @@ import { RealtimeService } from './realtime/RealtimeService.ts';
 import { createApiServer } from './server.ts';
 import { CronService } from './cron/CronService.ts';
 import { trustedProxies } from './clientAddress.ts';
+import type { WorkerLimits } from './functions/limits.ts';
 
 export interface StackOptions {
   /** Where the embedded database, keys and outbox live; `.data/` by default. */
@@ -28,6 +29,8 @@ export interface StackOptions {
   watchFunctions?: boolean;
   /** Proxies whose X-Forwarded-For the gateway believes; API_TRUSTED_PROXIES by default. */
   trustedProxies?: string[];
+  /** Edge Function limits other than hosted Supabase's (and the environment's). */
+  functionLimits?: Partial<WorkerLimits>;
 }
 
 export interface Stack {
@@ -121,6 +124,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       jwtSecret: keys.jwtSecret,
       platformEnv: () => ({ SUPABASE_URL: apiUrl, SUPABASE_ANON_KEY: keys.anonKey, SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey, SUPABASE_DB_URL: database.url }),
       watch: options.watchFunctions,
+      limits: options.functionLimits,
     });
     // Functions take no API key at the gateway, as on Supabase (webhooks call them; verify_jwt
     // guards them), and neither does the link in an auth email.

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** What a process has used: CPU time (user + system) and resident memory. */
@@ -6,8 +7,14 @@ export interface ProcessUsage {
   rssBytes: number;
 }
 
-/** Clock ticks per second of /proc's times (USER_HZ), 100 on every Linux in use. */
-const ticksPerSecond = 100;
+/** Clock ticks per second of /proc's times (USER_HZ): 100 on every Linux in use. */
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 const pageBytes = 4096;
 
 /**
