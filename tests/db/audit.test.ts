@@ -9,9 +9,24 @@ const ip = '198.51.100.22';
 const ws = '20000000-0000-4000-8000-00000000a001';
 const members = {} as Record<Role, TestUser>;
 const sessions = {} as Record<Role, SupabaseClient>;
+/** Workspaces of single tests (see teamOfItsOwn). */
+const ownWorkspaces: string[] = [];
 
 async function auditRows(table: string, rowId: string) {
   return sql`select user_id, action, old_values, new_values from public.audit_log where table_name = ${table} and row_id = ${rowId} order by id`;
+}
+
+/**
+ * A workspace with the same five members as the shared one, for a test that expects the
+ * workspace's exact name and currency or counts its audit rows: what other tests do to the
+ * shared workspace never shows in it, whatever order they run in.
+ */
+async function teamOfItsOwn(name: string): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`insert into public.workspaces (name) values (${name}) returning id`;
+  if (!row) throw new Error('no workspace');
+  ownWorkspaces.push(row.id);
+  for (const role of roles) await sql`insert into public.workspace_members values (${row.id}, ${members[role].id}, ${role})`;
+  return row.id;
 }
 
 beforeAll(async () => {
@@ -25,15 +40,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sql`delete from public.workspaces where id = ${ws}`;
+  if (ownWorkspaces.length) await sql`delete from public.workspaces where id in ${sql(ownWorkspaces)}`;
   await sql.end();
 });
 
 describe('audit_log', () => {
   it('an edit through the API writes exactly one row with the acting user and the diff', async () => {
-    const before = await auditRows('workspaces', ws);
-    const { error } = await sessions.admin.from('workspaces').update({ name: 'Renamed team', base_currency: 'USD' }).eq('id', ws);
+    const team = await teamOfItsOwn('Audited team');
+    const before = await auditRows('workspaces', team);
+    const { error } = await sessions.admin.from('workspaces').update({ name: 'Renamed team', base_currency: 'USD' }).eq('id', team);
     expect(error).toBeNull();
-    const after = await auditRows('workspaces', ws);
+    const after = await auditRows('workspaces', team);
     expect(after.length).toBe(before.length + 1);
     expect(after.at(-1)).toEqual({
       user_id: members.admin.id,
@@ -44,9 +61,11 @@ describe('audit_log', () => {
   });
 
   it('an update that changes nothing writes nothing', async () => {
-    const before = await auditRows('workspaces', ws);
-    await sessions.admin.from('workspaces').update({ name: 'Renamed team' }).eq('id', ws);
-    expect((await auditRows('workspaces', ws)).length).toBe(before.length);
+    const team = await teamOfItsOwn('Unchanged team');
+    const before = await auditRows('workspaces', team);
+    const { error } = await sessions.admin.from('workspaces').update({ name: 'Unchanged team' }).eq('id', team);
+    expect(error).toBeNull();
+    expect((await auditRows('workspaces', team)).length).toBe(before.length);
   });
 
   it('inserts and deletes keep the whole row', async () => {
@@ -85,18 +104,28 @@ describe('audit_log', () => {
   });
 
   it('admins read it filtered by user, table and time; nobody else reads it', async () => {
+    // In a workspace no other test edits: one edit of the workspace by the admin, the one to
+    // find, beside rows each filter must leave out (the admin's edit of another table, another
+    // member's edit of the workspace).
+    const team = await teamOfItsOwn('Read team');
+    const renamed = await sessions.admin.from('workspaces').update({ name: 'Read team, renamed' }).eq('id', team);
+    expect(renamed.error).toBeNull();
+    const invited = await sessions.admin.from('workspace_invitations').insert({ workspace_id: team, email: 'audit-read@test.arbidesk.local', role: 'finance' });
+    expect(invited.error).toBeNull();
+    const actedFor = client(stack.serviceRoleKey, { headers: { 'x-acting-user': members.media_buyer.id } });
+    expect((await actedFor.from('workspaces').update({ base_currency: 'EUR' }).eq('id', team)).error).toBeNull();
     const since = new Date(Date.now() - 60_000).toISOString();
     const { data, error } = await sessions.admin
       .from('audit_log')
       .select('action, table_name, user_id')
-      .eq('workspace_id', ws)
+      .eq('workspace_id', team)
       .eq('user_id', members.admin.id)
       .eq('table_name', 'workspaces')
       .gte('at', since);
     expect(error).toBeNull();
     expect(data).toEqual([{ action: 'update', table_name: 'workspaces', user_id: members.admin.id }]);
     for (const role of roles.filter((r) => r !== 'admin')) {
-      const other = await sessions[role].from('audit_log').select('id').eq('workspace_id', ws);
+      const other = await sessions[role].from('audit_log').select('id').eq('workspace_id', team);
       expect(other.data, role).toEqual([]);
     }
   });

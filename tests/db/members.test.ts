@@ -23,6 +23,8 @@ const sessions = {} as Record<Role, SupabaseClient>;
 let outsider: TestUser;
 let outsiderSession: SupabaseClient;
 let workspaceId: string;
+/** Workspaces of single tests, so what they do never shows in the shared workspace's member list. */
+const ownWorkspaces: string[] = [];
 const extraUsers: string[] = [];
 
 async function newPerson(label: string): Promise<TestUser> {
@@ -31,10 +33,14 @@ async function newPerson(label: string): Promise<TestUser> {
   return person;
 }
 
-async function invitation(email: string, changes: { expires?: string; accepted?: boolean; revoked?: boolean } = {}): Promise<{ id: string; token: string }> {
+async function invitation(
+  email: string,
+  changes: { expires?: string; accepted?: boolean; revoked?: boolean } = {},
+  workspace: string = workspaceId,
+): Promise<{ id: string; token: string }> {
   const [row] = await sql<{ id: string; token: string }[]>`
     insert into public.workspace_invitations (workspace_id, email, role, invited_by, expires_at, accepted_at, revoked_at)
-    values (${workspaceId}, ${email}, 'finance', ${people.admin.id}, ${changes.expires ?? sql`now() + interval '7 days'`},
+    values (${workspace}, ${email}, 'finance', ${people.admin.id}, ${changes.expires ?? sql`now() + interval '7 days'`},
       ${changes.accepted ? sql`now()` : null}, ${changes.revoked ? sql`now()` : null})
     returning id, token::text`;
   if (!row) throw new Error('no invitation');
@@ -56,6 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (workspaceId) await sql`delete from public.workspaces where id = ${workspaceId}`;
+  if (ownWorkspaces.length) await sql`delete from public.workspaces where id in ${sql(ownWorkspaces)}`;
   if (extraUsers.length) await sql`delete from auth.users where id in ${sql(extraUsers)}`;
   await sql.end();
 });
@@ -146,25 +153,31 @@ describe('an admin manages people', () => {
 
 describe("accept_invitation()'s refusals, one SQLSTATE each", () => {
   it('IV001 not found, IV002 used, IV003 expired, IV004 revoked, IV005 another address; nothing joins', async () => {
+    // The invitee finally joins: a workspace of this test's own, so the shared one keeps
+    // exactly the five members the other tests list and compare.
+    const [own] = await sql<{ id: string }[]>`insert into public.workspaces (name) values ('Invitee team') returning id`;
+    if (!own) throw new Error('no workspace');
+    ownWorkspaces.push(own.id);
+    await sql`insert into public.workspace_members (workspace_id, user_id, role) values (${own.id}, ${people.admin.id}, 'admin')`;
     const invitee = await newPerson('invitee');
     const session = await signIn(invitee, ip);
     const accept = (token: string) => session.rpc('accept_invitation', { invitation_token: token });
     const ask = 'Ask the workspace admin for a new invitation link.';
 
     expect(await accept('00000000-0000-4000-8000-000000000000')).toMatchObject({ status: 400, error: { code: 'IV001', message: 'This invitation does not exist', hint: ask } });
-    const used = await invitation(invitee.email, { accepted: true });
+    const used = await invitation(invitee.email, { accepted: true }, own.id);
     expect(await accept(used.token)).toMatchObject({ status: 400, error: { code: 'IV002', message: 'This invitation was already used' } });
-    const expired = await invitation(invitee.email, { expires: '2020-01-02T00:00:00Z' });
+    const expired = await invitation(invitee.email, { expires: '2020-01-02T00:00:00Z' }, own.id);
     expect(await accept(expired.token)).toMatchObject({ status: 400, error: { code: 'IV003', message: 'This invitation expired on 2020-01-02', hint: ask } });
     await sql`delete from public.workspace_invitations where id = ${expired.id}`;
-    const revoked = await invitation(invitee.email, { revoked: true });
+    const revoked = await invitation(invitee.email, { revoked: true }, own.id);
     expect(await accept(revoked.token)).toMatchObject({ status: 400, error: { code: 'IV004', message: 'This invitation was revoked by the workspace admin', hint: ask } });
-    const elsewhere = await invitation(`elsewhere-${Date.now()}@test.arbidesk.local`);
+    const elsewhere = await invitation(`elsewhere-${Date.now()}@test.arbidesk.local`, {}, own.id);
     expect(await accept(elsewhere.token)).toMatchObject({ status: 400, error: { code: 'IV005', message: 'This invitation was sent to another email address' } });
 
     const joined = await sql`select 1 from public.workspace_members where user_id = ${invitee.id}`;
     expect(joined).toHaveLength(0);
-    const open = await invitation(invitee.email);
-    expect(await accept(open.token)).toMatchObject({ status: 200, data: { workspace_id: workspaceId, role: 'finance' } });
+    const open = await invitation(invitee.email, {}, own.id);
+    expect(await accept(open.token)).toMatchObject({ status: 200, data: { workspace_id: own.id, role: 'finance' } });
   });
 });

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../support/clients.ts';
 import { upload } from '../support/etl.ts';
 import { createUser, signIn } from '../support/users.ts';
@@ -44,6 +44,14 @@ beforeAll(async () => {
   const { status, body } = await upload(managerSession, ws, 'mapping.csv', conversions);
   expect(status).toBe(200);
   expect(body.load).toMatchObject({ status: 'done', rows_accepted: '5' });
+});
+
+// Each test starts from the uploaded conversions alone: a mapping another test made would hide
+// its TW offer from the suggestions and the unmapped list (mappings first, so the offers they
+// tie to events may be deleted).
+beforeEach(async () => {
+  await sql`delete from public.offer_mapping where workspace_id = ${ws}`;
+  await sql`delete from public.offers where workspace_id = ${ws}`;
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createClient, type RealtimePostgresChangesPayload, type SupabaseClient } from '@supabase/supabase-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RealtimeService } from '../../supabase/local/realtime/RealtimeService.ts';
 import { createApiServer } from '../../supabase/local/server.ts';
@@ -18,6 +18,7 @@ let service: RealtimeService;
 let server: Server;
 let apiUrl = '';
 const clients: SupabaseClient[] = [];
+const rawSockets: WebSocket[] = [];
 
 function ownClient(): SupabaseClient {
   const c = createClient(apiUrl, stack.anonKey, {
@@ -31,6 +32,7 @@ function ownClient(): SupabaseClient {
 /** A bare WebSocket speaking vsn 1.0.0 JSON, to control reading and see raw frames. */
 async function rawSocket(): Promise<{ ws: WebSocket; frames: Inbox<Record<string, unknown>> }> {
   const ws = new WebSocket(`${apiUrl.replace('http', 'ws')}/realtime/v1/websocket?apikey=${stack.anonKey}&vsn=1.0.0`);
+  rawSockets.push(ws);
   const frames = new Inbox<Record<string, unknown>>();
   ws.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
   await new Promise((resolve, reject) => {
@@ -50,6 +52,16 @@ beforeAll(async () => {
     create table rtl_item (id serial primary key, label text);
     alter publication supabase_realtime add table rtl_item;
   `);
+});
+
+// Each test starts with nobody on the service: the clients an earlier test left connected (the
+// flood test's two, a raw socket) would count in the stats a test compares.
+beforeEach(async () => {
+  for (const ws of rawSockets.splice(0)) ws.terminate();
+  const left = clients.splice(0);
+  await closeAll(...left);
+  await Promise.all(left.map((supabase) => supabase.realtime.disconnect()));
+  await waitFor('the service to drop the sockets of earlier tests', async () => service.stats().connections === 0, 5_000);
 });
 
 afterAll(async () => {

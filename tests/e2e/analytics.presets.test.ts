@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
 import { screen, shows, signInThroughUi, toastMessage } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
@@ -61,6 +61,12 @@ beforeAll(async () => {
     values (${workspaceId}, ${buyer.id}, 'media_buyer'), (${workspaceId}, ${finance.id}, 'finance'), (${workspaceId}, ${viewer.id}, 'read_only')`;
   await sql`update public.profiles set time_zone = 'UTC' where user_id in (${buyer.id}, ${finance.id}, ${viewer.id})`;
 }, 120_000);
+
+// Each test (and a retry) starts with no shared preset: each reads the workspace's presets
+// whole, so one the other test saved would count as its own.
+beforeEach(async () => {
+  await sql`delete from public.saved_filters where workspace_id = ${workspaceId}`;
+});
 
 afterAll(async () => {
   await sql`delete from auth.users where id in (${finance?.id ?? null}, ${viewer?.id ?? null})`;

@@ -237,6 +237,10 @@ describe('GEO rates of a new offer, as an affiliate manager', () => {
 
 describe('policies for a read-only member', () => {
   it('shows no write controls, and the database refuses the writes anyway', async () => {
+    // A KPI policy of this test's own, so the KPI tab has a row to show: the seed has none, and
+    // the manager's test may not have made its one yet (a retry removes it first).
+    await sql`delete from public.kpi_policies where workspace_id = ${workspaceId} and name = 'Read-only KPI'`;
+    await sql`insert into public.kpi_policies (workspace_id, name, requirements) values (${workspaceId}, 'Read-only KPI', '{"min_reg_to_ftd": 0.1}')`;
     const page = await openCard(viewer);
     for (const name of ['caps', 'kpi']) {
       const body = await tab(page, name);
