@@ -8,7 +8,7 @@ import ws from 'ws';
 import { demoUsers } from '../supabase/local/demoUsers.ts';
 import { startStack, type Stack } from '../supabase/local/stack.ts';
 import { freePort } from '../tests/support/globalSetup.ts';
-import { generateDemoData } from './generators/demoData.ts';
+import { generateDemoData } from '../supabase/local/demo/generate.ts';
 import type { SuiteResult } from './report.ts';
 import { cpuBetween, cpuSnapshot } from './processCpu.ts';
 import { formatMs, median, summarize } from './stats.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { contentHash, parseFile, proposeMapping, validateBatches } from '../functions/_shared/etl/index.ts';
-import { generateDemoData } from './generators/demoData.ts';
+import { generateDemoData } from '../supabase/local/demo/generate.ts';
 
 /**
  * The ETL parse core on a TrafficWave conversions file of about a million rows: rows/s of

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import ws from 'ws';
-import { generateDemoData, type DemoSummary } from '../../bench/generators/demoData.ts';
+import { generateDemoData, type DemoSummary } from './demo/generate.ts';
 import { loadDemoRegistry } from './demoRegistry.ts';
 import { demoUsers } from './demoUsers.ts';
 

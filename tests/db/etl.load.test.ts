@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWindows1251 } from '../../bench/generators/textFile.ts';
+import { encodeWindows1251 } from '../../supabase/local/demo/textFile.ts';
 import { db } from '../support/clients.ts';
 import { upload, uploadDone } from '../support/etl.ts';
 import { createUser, signIn, type TestUser } from '../support/users.ts';

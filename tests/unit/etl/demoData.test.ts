@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoData, type DemoData } from '../../../bench/generators/demoData.ts';
+import { generateDemoData, type DemoData } from '../../../supabase/local/demo/generate.ts';
 import { canonicalColumns, detectSource, keepLastByNaturalKey } from '../../../functions/_shared/etl/index.ts';
 import { errorTriples, load, rowObjects, type Loaded } from './support.ts';
 
