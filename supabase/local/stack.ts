@@ -144,6 +144,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         { path: '/storage/v1/object/public', methods: ['GET', 'HEAD'] },
         { path: '/storage/v1/object/sign', methods: ['GET', 'HEAD'] },
         { path: '/storage/v1/object/upload/sign', methods: ['PUT'] },
+        // Refused (no image transformations here), but with the storage error, not a missing key.
+        { path: '/storage/v1/render/image/public', methods: ['GET', 'HEAD'] },
+        { path: '/storage/v1/render/image/sign', methods: ['GET', 'HEAD'] },
       ],
       answersOptions: ['/storage/v1/upload/resumable'],
       trustedProxies: trustedProxies(options.trustedProxies ?? config.trustedProxies),

@@ -28,7 +28,7 @@ function sortOrder(value: string | undefined): 'asc' | 'desc' {
  */
 function orderBy(column: SortColumn, order: 'asc' | 'desc'): string {
   if (column === 'name') return `sort_key collate "C" ${order}, name collate "C" ${order}`;
-  return `folder desc, case when folder then name end collate "C" ${order}, ${column} ${order}, name collate "C" ${order}`;
+  return `folder desc, case when folder then name end ${order}, ${column} ${order}, name ${order}`;
 }
 
 /**
