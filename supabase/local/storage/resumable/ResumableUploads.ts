@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../caller.ts';
 import type { Reply, StorageContext } from '../context.ts';
-import { StorageError } from '../errors.ts';
+import { toStorageError } from '../errors.ts';
 import { isEmptyFolderPlaceholder, mustBeAllowedMimeType } from '../limits.ts';
 import type { Scope } from '../scope.ts';
 import { objectMetadata, parseUserMetadata, type UploadTarget } from '../uploads.ts';
@@ -33,10 +33,11 @@ function cacheControl(value: string | null | undefined): string {
 }
 
 /** A failure as tus answers it: the error's real status and its message as plain text. */
-function tusReply(error: unknown): Reply {
+function tusReply(error: unknown, req: IncomingMessage): Reply {
   if (error instanceof TusError) return { status: error.status, text: error.message };
-  if (error instanceof StorageError) return { status: error.statusCode, text: error.message };
-  throw error;
+  const failure = toStorageError(error);
+  if (failure.statusCode === 500) console.error(`[storage] ${req.method} ${req.url}:`, error);
+  return { status: failure.statusCode, text: failure.message };
 }
 
 /**
@@ -60,7 +61,7 @@ export class ResumableUploads {
     try {
       reply = await this.dispatch(req, id);
     } catch (error) {
-      reply = tusReply(error);
+      reply = tusReply(error, req);
     }
     return { ...reply, headers: { 'tus-resumable': tusVersion, ...reply.headers } };
   }
