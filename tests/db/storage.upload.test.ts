@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, serviceClient, stack } from '../support/clients.ts';
@@ -113,6 +114,36 @@ describe('upload', () => {
     expect((await files.list()).data?.map((f) => f.name)).toEqual(['a.png', 'b.webp', 'c.pdf']);
   });
 
+  it('refuses a malformed multipart body with 400, and the answer reaches the client', async () => {
+    const res = await fetch(`${stack.apiUrl}/storage/v1/object/${bucket}/broken.txt`, {
+      method: 'POST',
+      headers: { apikey: stack.anonKey, authorization: `Bearer ${stack.serviceRoleKey}`, 'content-type': 'multipart/form-data; boundary=xyz' },
+      body: '--xyz\r\nContent-Disposition: form-data; name=""; filename="blob"\r\n\r\nno closing boundary',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ statusCode: '400', message: 'Malformed multipart body: it ends before its closing boundary' });
+    expect((await service.storage.from(bucket).exists('broken.txt')).data).toBe(false);
+  });
+
+  it('drops an upload whose client goes away half-way: no object, no leftover bytes, the service carries on', async () => {
+    const tmp = join(stack.dataDir, 'storage', 'tmp');
+    const abandon = (name: string, contentType: string, prefix: Buffer) =>
+      new Promise<void>((resolve) => {
+        const req = request(`${stack.apiUrl}/storage/v1/object/${bucket}/${name}`, {
+          method: 'POST',
+          headers: { apikey: stack.anonKey, authorization: `Bearer ${stack.serviceRoleKey}`, 'content-type': contentType, 'content-length': String(1024 * 1024) },
+        });
+        req.on('error', () => resolve());
+        req.write(Buffer.concat([prefix, randomBytes(100_000)]), () => setTimeout(() => (req.destroy(), resolve()), 200));
+      });
+    await abandon('gone-raw.bin', 'application/octet-stream', Buffer.alloc(0));
+    await abandon('gone-form.bin', 'multipart/form-data; boundary=xyz', Buffer.from('--xyz\r\nContent-Disposition: form-data; name=""; filename="blob"\r\n\r\n'));
+    const leftover = existsSync(tmp) ? readdirSync(tmp) : [];
+    await expect.poll(() => (existsSync(tmp) ? readdirSync(tmp) : []).filter((file) => leftover.includes(file)), { timeout: 10_000 }).toEqual([]);
+    expect(await sql`select name from storage.objects where bucket_id = ${bucket} and name like 'gone-%'`).toEqual([]);
+    expect((await service.storage.from(bucket).upload('after-abandon.txt', 'still serving')).error).toBeNull();
+  });
+
   it('refuses object names storage-api refuses', async () => {
     const refused = await service.storage.from(bucket).upload('bad\u0001name.txt', 'x');
     expect(refused.error).toMatchObject({ statusCode: '400', message: 'Invalid key: bad\u0001name.txt' });
@@ -128,5 +159,9 @@ describe('upload', () => {
     expect(elsewhere.error).toMatchObject({ statusCode: '403', message: 'new row violates row-level security policy' });
     const anonymous = await serviceClient().storage.from(bucket).exists('shared/avatar.txt');
     expect(anonymous.data).toBe(false);
+    // A replacement by the service role (no sub) keeps the owner, as storage-api's upsert does.
+    expect((await service.storage.from(bucket).upload(`${person.id}/avatar.txt`, 'replaced', { upsert: true })).error).toBeNull();
+    const [replaced] = await sql<{ owner_id: string }[]>`select owner_id from storage.objects where bucket_id = ${bucket} and name = ${`${person.id}/avatar.txt`}`;
+    expect(replaced?.owner_id).toBe(person.id);
   });
 });

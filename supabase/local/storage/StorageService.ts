@@ -100,7 +100,8 @@ export class StorageService implements Service {
       reply = await this.dispatch(req, url, path);
     } catch (error) {
       const failure = toStorageError(error);
-      if (failure.statusCode === 500) console.error(`[storage] ${req.method} ${url.pathname}:`, error);
+      // A client that went away mid-upload is no server fault worth a log line.
+      if (failure.statusCode === 500 && !req.destroyed) console.error(`[storage] ${req.method} ${url.pathname}:`, error);
       reply = { status: failure.httpStatus, json: failure };
     }
     // A refused upload's body is read and dropped, so the client gets to read the answer.

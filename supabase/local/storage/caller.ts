@@ -50,13 +50,20 @@ export class Callers {
 
   /** Roles the API login (authenticator) can switch to, read once and again for an unknown name. */
   private async isApiRole(role: string): Promise<boolean> {
-    const known = await (this.apiRoles ??= this.readApiRoles());
-    if (known.has(role)) return true;
-    this.apiRoles = this.readApiRoles();
-    return (await this.apiRoles).has(role);
+    if ((await this.readApiRoles()).has(role)) return true;
+    this.apiRoles = undefined;
+    return (await this.readApiRoles()).has(role);
   }
 
-  private async readApiRoles(): Promise<Set<string>> {
+  private readApiRoles(): Promise<Set<string>> {
+    this.apiRoles ??= this.queryApiRoles().catch((error: unknown) => {
+      this.apiRoles = undefined;
+      throw error;
+    });
+    return this.apiRoles;
+  }
+
+  private async queryApiRoles(): Promise<Set<string>> {
     const rows = await this.sql<{ rolname: string }[]>`
       select r.rolname from pg_roles r
       where exists (select from pg_roles a where a.rolname = 'authenticator' and pg_has_role(a.oid, r.oid, 'member'))

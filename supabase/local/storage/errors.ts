@@ -1,12 +1,9 @@
-import type { ServerResponse } from 'node:http';
 import { isDatabaseError } from '../rest/pgErrors.ts';
-import { sendJson } from '../http.ts';
 
 /** storage-api's error codes that this service answers with (src/internal/errors/codes.ts). */
 export type StorageErrorCode =
   | 'NoSuchBucket'
   | 'NoSuchKey'
-  | 'NoSuchUpload'
   | 'InvalidJWT'
   | 'InvalidRequest'
   | 'EntityTooLarge'
@@ -17,7 +14,6 @@ export type StorageErrorCode =
   | 'InvalidKey'
   | 'InvalidRange'
   | 'InvalidMimeType'
-  | 'InvalidUploadId'
   | 'KeyAlreadyExists'
   | 'BucketAlreadyExists'
   | 'DatabaseTimeout'
@@ -26,7 +22,6 @@ export type StorageErrorCode =
   | 'ResourceLocked'
   | 'ResourceReferenced'
   | 'DatabaseError'
-  | 'MissingParameter'
   | 'InvalidParameter'
   | 'FeatureNotEnabled'
   | 'NotSupported';
@@ -59,7 +54,6 @@ export class StorageError extends Error {
 export const errors = {
   noSuchBucket: () => new StorageError(404, 'NoSuchBucket', 'Bucket not found', 'Bucket not found'),
   noSuchKey: () => new StorageError(404, 'NoSuchKey', 'Object not found', 'not_found'),
-  noSuchUpload: () => new StorageError(404, 'NoSuchUpload', 'Upload not found'),
   bucketNotEmpty: () => new StorageError(409, 'ResourceNotEmpty', 'The bucket you tried to delete is not empty'),
   alreadyExists: (code: 'ResourceAlreadyExists' | 'KeyAlreadyExists' | 'BucketAlreadyExists' = 'ResourceAlreadyExists') =>
     new StorageError(409, code, 'The resource already exists', 'Duplicate'),
@@ -68,7 +62,6 @@ export const errors = {
   invalidSignature: (message = 'Invalid signature') => new StorageError(400, 'InvalidSignature', message),
   invalidRequest: (message: string) => new StorageError(400, 'InvalidRequest', message),
   invalidParameter: (parameter: string, message = `Invalid Parameter ${parameter}`) => new StorageError(400, 'InvalidParameter', message),
-  missingParameter: (parameter: string) => new StorageError(400, 'MissingParameter', `Missing Required Parameter ${parameter}`),
   invalidBucketName: () => new StorageError(400, 'InvalidBucketName', 'Bucket name invalid', 'Invalid Input'),
   invalidKey: (key: string) => new StorageError(400, 'InvalidKey', `Invalid key: ${key}`),
   invalidMimeType: (mimeType: string) => new StorageError(415, 'InvalidMimeType', `mime type ${mimeType} is not supported`, 'invalid_mime_type'),
@@ -112,8 +105,4 @@ export function fromDatabaseError(error: unknown): StorageError | undefined {
 export function toStorageError(error: unknown): StorageError {
   if (error instanceof StorageError) return error;
   return fromDatabaseError(error) ?? errors.internal();
-}
-
-export function sendStorageError(res: ServerResponse, error: StorageError): void {
-  sendJson(res, error.httpStatus, error);
 }

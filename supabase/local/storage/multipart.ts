@@ -86,7 +86,8 @@ async function parse(source: Readable, boundary: string, found: (file: Multipart
   };
 
   try {
-    for await (const chunk of source) {
+    // Not destroyed when the parse stops early: the request is then drained, so its answer gets through.
+    for await (const chunk of source.iterator({ destroyOnReturn: false })) {
       buffer = buffer.length ? Buffer.concat([buffer, chunk as Buffer]) : (chunk as Buffer);
       for (;;) {
         if (state === 'epilogue') {
@@ -137,6 +138,8 @@ async function parse(source: Readable, boundary: string, found: (file: Multipart
           if (part.filename !== undefined) {
             state = 'file';
             file = new PassThrough();
+            // Its reader learns of a failure from the stream's state; until one reads, it must not throw.
+            file.on('error', () => {});
             found({ fields, mimeType: part.contentType ?? 'text/plain', body: file });
           } else {
             state = 'field';

@@ -23,8 +23,8 @@ async function transferBody(req: IncomingMessage) {
 
 /**
  * POST /object/move: renames an object, as the caller, so its select and update policies
- * decide (a hidden source is 404, a refused destination 403, a taken name 409). The mover
- * becomes the owner, as in storage-api. The bytes stay where they are: only the row moves.
+ * decide (a hidden source is 404, a refused destination 403, a taken name 409). A user who
+ * moves it becomes its owner, as in storage-api. The bytes stay where they are: only the row moves.
  */
 export const moveObject: Endpoint = async (ctx, req) => {
   const { bucketId, sourceKey, destinationKey, destinationBucket } = await transferBody(req);
@@ -33,7 +33,8 @@ export const moveObject: Endpoint = async (ctx, req) => {
     await mustFindObject(tx, bucketId, sourceKey);
     const [row] = await tx<{ id: string }[]>`
       update storage.objects
-      set bucket_id = ${destinationBucket}, name = ${destinationKey}, owner = ${ownerUuid(caller.owner)}::uuid, owner_id = ${caller.owner ?? null}
+      set bucket_id = ${destinationBucket}, name = ${destinationKey},
+        owner = coalesce(${ownerUuid(caller.owner)}::uuid, owner), owner_id = coalesce(${caller.owner ?? null}, owner_id)
       where bucket_id = ${bucketId} and name = ${sourceKey}
       returning id`;
     if (!row) throw errors.noSuchKey();

@@ -55,6 +55,21 @@ export function parseUserMetadata(text: string | undefined): Record<string, unkn
   }
 }
 
+/**
+ * A request's body through a pass-through: a refused upload then drops the rest of the body
+ * instead of tearing the request down (its answer must get through), and a client that goes
+ * away ends it with an error rather than leaving it open.
+ */
+function requestBody(req: IncomingMessage): Readable {
+  const body = new PassThrough();
+  // Whoever stores the body learns of a failure from its state; until then it must not throw.
+  body.on('error', () => {});
+  req.once('close', () => {
+    if (!req.complete) body.destroy(new Error('The client went away before the upload was complete'));
+  });
+  return req.pipe(body);
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -120,8 +135,7 @@ export class Uploads {
     if (declaredLength !== undefined && declaredLength > this.maxSize(bucket, name)) throw errors.entityTooLarge();
     const encoded = header(req, 'x-metadata');
     return {
-      // Through a pass-through: a refused body is then dropped, not torn down with the request.
-      body: req.pipe(new PassThrough()),
+      body: requestBody(req),
       mimeType,
       cacheControl: header(req, 'cache-control') ?? 'no-cache',
       userMetadata: encoded === undefined ? undefined : parseUserMetadata(Buffer.from(encoded, 'base64').toString('utf8')),
@@ -150,7 +164,8 @@ export class Uploads {
       throw error;
     }
     const received = await this.files.receive(file.body, maxSize);
-    return this.complete(scope.req, target, received, objectMetadata(received, file.mimeType, file.cacheControl), file.userMetadata);
+    // storage-api stores an upload's user metadata as given, or as {} when none was.
+    return this.complete(scope.req, target, received, objectMetadata(received, file.mimeType, file.cacheControl), file.userMetadata ?? {});
   }
 
   /**
@@ -192,11 +207,13 @@ export class Uploads {
 
   private async writeRow(tx: TransactionSql, target: UploadTarget, values: { version: string; metadata: Record<string, unknown>; userMetadata: Record<string, unknown> | undefined }, returning: boolean): Promise<ObjectRow | undefined> {
     const row = [target.bucketId, target.name, ownerUuid(target.owner), target.owner ?? null, JSON.stringify(values.metadata), values.userMetadata === undefined ? null : JSON.stringify(values.userMetadata), values.version];
+    // A replacement keeps the owner and user metadata it is not given, as storage-api's upsert.
     const conflict = target.upsert
-      ? 'on conflict (bucket_id, name) do update set owner = excluded.owner, owner_id = excluded.owner_id, metadata = excluded.metadata, user_metadata = excluded.user_metadata, version = excluded.version'
+      ? `on conflict (bucket_id, name) do update set owner = coalesce(excluded.owner, o.owner), owner_id = coalesce(excluded.owner_id, o.owner_id),
+           metadata = excluded.metadata, user_metadata = coalesce(excluded.user_metadata, o.user_metadata), version = excluded.version`
       : '';
     const [written] = await tx.unsafe<ObjectRow[]>(
-      `insert into storage.objects (bucket_id, name, owner, owner_id, metadata, user_metadata, version)
+      `insert into storage.objects as o (bucket_id, name, owner, owner_id, metadata, user_metadata, version)
        values ($1, $2, $3::uuid, $4, $5::jsonb, $6::jsonb, $7) ${conflict}
        ${returning ? 'returning id, bucket_id, name, version, owner, owner_id, metadata, user_metadata, created_at, updated_at, last_accessed_at' : ''}`,
       row,
