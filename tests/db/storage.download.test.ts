@@ -146,5 +146,15 @@ describe('public and private buckets', () => {
     expect(await res.json()).toMatchObject({ code: 'FeatureNotEnabled', message: expect.stringMatching(/image transformations are not supported by the local stack/) });
     const transformed = await service.storage.from(privateBucket).download('folder/file.bin', { transform: { width: 10 } });
     expect(transformed.error).toMatchObject({ statusCode: '409' });
+    const signed = await service.storage.from(privateBucket).createSignedUrl('folder/file.bin', 60, { transform: { width: 10 } });
+    expect(signed.error).toMatchObject({ statusCode: '409', message: expect.stringMatching(/not supported by the local stack/) });
+  });
+
+  it('refuses the S3 protocol and listV2 with a clear error', async () => {
+    const s3 = await get(`/s3/${privateBucket}/folder/file.bin`);
+    expect(s3.status).toBe(400);
+    expect(await s3.json()).toMatchObject({ code: 'NotSupported', message: expect.stringMatching(/S3 protocol is not supported by the local stack/) });
+    const listV2 = await service.storage.from(privateBucket).listV2();
+    expect(listV2.error).toMatchObject({ statusCode: '409', message: expect.stringMatching(/listV2 is not supported by the local stack/) });
   });
 });

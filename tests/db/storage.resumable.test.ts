@@ -92,6 +92,12 @@ describe('tus protocol', () => {
     expect(Number(res.headers.get('tus-max-size'))).toBe(50 * 1024 * 1024);
   });
 
+  it('refuses signed resumable uploads (x-signature), which the local stack does not have', async () => {
+    const res = await fetch(`${endpoint}/sign`, { method: 'POST', headers: tusHeaders({ 'upload-length': '1', 'x-signature': 'token' }) });
+    expect(res.status).toBe(501);
+    expect((await res.text()).trim()).toBe('Signed resumable uploads (x-signature) are not supported by the local stack');
+  });
+
   it('requires Tus-Resumable, answers unknown uploads 404 and a wrong offset 409', async () => {
     const noVersion = await fetch(endpoint, { method: 'POST', headers: { apikey: stack.anonKey, authorization: `Bearer ${token}`, 'upload-length': '1' } });
     expect(noVersion.status).toBe(412);

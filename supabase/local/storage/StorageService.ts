@@ -111,7 +111,7 @@ export class StorageService implements Service {
 
   private dispatch(req: IncomingMessage, url: URL, path: string): Promise<Reply> {
     const method = req.method ?? 'GET';
-    const resumable = /^\/upload\/resumable(?:\/([^/]+))?\/?$/.exec(path);
+    const resumable = /^\/upload\/resumable(?:\/(.+?))?\/?$/.exec(path);
     if (resumable) return this.resumable.handle(req, resumable[1]);
     const refusal = refused.find(([pattern]) => pattern.test(path));
     if (refusal) throw refusal[1]();

@@ -70,6 +70,7 @@ export class ResumableUploads {
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') return Promise.resolve(this.options());
     if (header(req, 'tus-resumable') !== tusVersion) throw tusErrors.versionRequired();
+    if (id === 'sign' || id?.startsWith('sign/')) throw new TusError(501, 'Signed resumable uploads (x-signature) are not supported by the local stack');
     if (method === 'POST' && id === undefined) return this.create(req);
     if (id === undefined) throw tusErrors.notFound();
     if (method === 'HEAD') return this.head(req, id);
