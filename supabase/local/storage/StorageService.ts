@@ -70,10 +70,11 @@ function decodeParam(value: string | undefined): string {
 }
 
 /**
- * Supabase Storage (`/storage/v1`): buckets, objects, signed URLs and resumable uploads, as
- * storage-api answers what supabase-js's storage client sends. Every statement runs as the
- * caller so that the project's policies on storage.objects and storage.buckets decide; the
- * bytes stream to and from `<data dir>/storage/`.
+ * Supabase Storage (`/storage/v1`, https://supabase.com/docs/guides/storage): buckets,
+ * objects, signed URLs and resumable uploads, as storage-api answers what supabase-js's
+ * storage client sends. Every statement runs as the caller so that the project's policies on
+ * storage.objects and storage.buckets decide; the bytes stream to and from
+ * `<data dir>/storage/`.
  */
 export class StorageService implements Service {
   private readonly ctx: StorageContext;

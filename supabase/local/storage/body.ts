@@ -8,6 +8,12 @@ export type JsonObject = Record<string, unknown>;
 /** Fastify's default body limit, which storage-api keeps for its JSON routes. */
 const maxJsonBytes = 1024 * 1024;
 
+/** A request header's value; the first when it came more than once. */
+export function requestHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 function isJsonObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

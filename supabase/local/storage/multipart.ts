@@ -16,7 +16,7 @@ const maxFields = 10;
 const maxFieldBytes = 1024 * 1024;
 const maxHeaderBytes = 16 * 1024;
 
-/** The boundary of a multipart/form-data Content-Type (RFC 7578), or undefined. */
+/** The boundary of a multipart/form-data Content-Type (https://www.rfc-editor.org/rfc/rfc7578), or undefined. */
 export function multipartBoundary(contentType: string | undefined): string | undefined {
   if (!contentType || !/^multipart\/form-data\b/i.test(contentType)) return undefined;
   const match = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);

@@ -7,7 +7,7 @@ export interface ByteRange {
 }
 
 /**
- * A single `bytes=` range (RFC 9110 §14.1.2) of a file of `size` bytes, as storage-api reads
+ * A single `bytes=` range (https://www.rfc-editor.org/rfc/rfc9110#section-14.1.2) of a file of `size` bytes, as storage-api reads
  * it: `a-b`, `a-` and the suffix form `-n`; the end is clamped to the file. Anything else, or
  * a start past the end of the file, is 416.
  */

@@ -38,7 +38,8 @@ export class ScopedDatabase {
         JSON.stringify(caller.claims),
         JSON.stringify(req.headers),
         req.method ?? 'GET',
-        (req.url ?? '/').split('?')[0] ?? '/',
+        // The path storage-api sees: the gateway strips its prefix, as for REST.
+        ((req.url ?? '/').split('?')[0] ?? '/').replace(/^\/storage\/v1/, ''),
         scope.operation,
       ]);
       return work(tx);

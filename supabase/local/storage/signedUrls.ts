@@ -10,7 +10,8 @@ import { maxObjectsPerRequest } from './objects.ts';
 import { mustFindObject } from './rows.ts';
 
 /**
- * Signed URLs as storage-api makes them (src/storage/object.ts): a JWT signed with the
+ * Signed URLs as storage-api makes them
+ * (https://github.com/supabase/storage/blob/master/src/storage/object.ts): a JWT signed with the
  * project's secret whose `url` claim is `<bucket>/<name>` and whose `scope` says what it
  * allows, download or upload. Whoever holds the URL may use it until it expires, without an
  * API key or a JWT of their own: the token decides.

@@ -7,6 +7,11 @@ import { mustBeValidBucketName, mustBeValidKey } from './limits.ts';
 import { mustFindObject, ownerUuid } from './rows.ts';
 import { parseUserMetadata } from './uploads.ts';
 
+/**
+ * move and copy, as storage-api's moveObject and copyObject
+ * (https://github.com/supabase/storage/blob/master/src/storage/object.ts).
+ */
+
 /** The source and destination a move or copy names (supabase-js move/copy bodies). */
 async function transferBody(req: IncomingMessage) {
   const body = await readJsonObject(req);

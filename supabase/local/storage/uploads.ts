@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import type { TransactionSql } from 'postgres';
+import { requestHeader } from './body.ts';
 import { serviceCaller } from './caller.ts';
 import { errors } from './errors.ts';
 import type { ObjectFiles, ReceivedFile } from './files.ts';
@@ -26,7 +27,7 @@ export interface IncomingFile {
   mimeType: string;
   cacheControl: string;
   userMetadata: Record<string, unknown> | undefined;
-  /** The size the request declares (Content-Length of a plain body), for the policies' view. */
+  /** The request's Content-Length (of the whole form for multipart), for the policies' view, as storage-api shows it. */
   declaredLength: number | undefined;
 }
 
@@ -70,15 +71,11 @@ function requestBody(req: IncomingMessage): Readable {
   return req.pipe(body);
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
- * The uploads of every route (plain, signed, resumable, copy): the bucket's limits, the
- * policies asked first, the bytes streamed to disk, and the row written last, so that an
- * object appears only once it is whole.
+ * The uploads of every route (plain, signed, resumable, copy), as storage-api's Uploader
+ * (https://github.com/supabase/storage/blob/master/src/storage/uploader.ts): the bucket's
+ * limits, the policies asked first, the bytes streamed to disk, and the row written last, so
+ * that an object appears only once it is whole.
  */
 export class Uploads {
   constructor(
@@ -105,7 +102,9 @@ export class Uploads {
    * contentType fields, or else the raw body with Content-Type, Cache-Control and x-metadata.
    */
   async incomingFile(req: IncomingMessage, bucket: BucketRow, name: string): Promise<IncomingFile> {
-    const boundary = multipartBoundary(header(req, 'content-type'));
+    const boundary = multipartBoundary(requestHeader(req, 'content-type'));
+    const declared = Number(requestHeader(req, 'content-length'));
+    const declaredLength = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
     const checkType = (mimeType: string) => {
       if (!isEmptyFolderPlaceholder(name)) mustBeAllowedMimeType(mimeType, bucket.allowed_mime_types);
     };
@@ -125,19 +124,17 @@ export class Uploads {
         mimeType,
         cacheControl: cacheTime ? `max-age=${cacheTime}` : 'no-cache',
         userMetadata: parseUserMetadata(form.fields.get('metadata') ?? form.fields.get('userMetadata')),
-        declaredLength: undefined,
+        declaredLength,
       };
     }
-    const mimeType = header(req, 'content-type') || 'application/octet-stream';
+    const mimeType = requestHeader(req, 'content-type') || 'application/octet-stream';
     checkType(mimeType);
-    const declared = Number(header(req, 'content-length'));
-    const declaredLength = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
     if (declaredLength !== undefined && declaredLength > this.maxSize(bucket, name)) throw errors.entityTooLarge();
-    const encoded = header(req, 'x-metadata');
+    const encoded = requestHeader(req, 'x-metadata');
     return {
       body: requestBody(req),
       mimeType,
-      cacheControl: header(req, 'cache-control') ?? 'no-cache',
+      cacheControl: requestHeader(req, 'cache-control') ?? 'no-cache',
       userMetadata: encoded === undefined ? undefined : parseUserMetadata(Buffer.from(encoded, 'base64').toString('utf8')),
       declaredLength,
     };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { requestHeader } from '../body.ts';
 import type { Caller } from '../caller.ts';
 import type { Reply, StorageContext } from '../context.ts';
 import { toStorageError } from '../errors.ts';
@@ -11,7 +12,6 @@ import {
   byteCountHeader,
   decodeUploadId,
   encodeUploadId,
-  header,
   offsetContentType,
   parseUploadMetadata,
   stringifyUploadMetadata,
@@ -42,7 +42,7 @@ function tusReply(error: unknown, req: IncomingMessage): Reply {
 
 /**
  * Resumable uploads at /storage/v1/upload/resumable over tus 1.0.0, as Supabase Storage serves
- * them (src/http/routes/tus/): creation (with upload), HEAD for the offset, PATCH to append,
+ * them (https://github.com/supabase/storage/tree/master/src/http/routes/tus): creation (with upload), HEAD for the offset, PATCH to append,
  * termination, and expiry after an hour. Every request but HEAD asks the caller's policies
  * whether it may write the object (x-upsert: true for a replacement), as storage-api does on
  * each request. The object appears only when the last byte has arrived.
@@ -69,7 +69,7 @@ export class ResumableUploads {
   private dispatch(req: IncomingMessage, id: string | undefined): Promise<Reply> {
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') return Promise.resolve(this.options());
-    if (header(req, 'tus-resumable') !== tusVersion) throw tusErrors.versionRequired();
+    if (requestHeader(req, 'tus-resumable') !== tusVersion) throw tusErrors.versionRequired();
     if (id === 'sign' || id?.startsWith('sign/')) throw new TusError(501, 'Signed resumable uploads (x-signature) are not supported by the local stack');
     if (method === 'POST' && id === undefined) return this.create(req);
     if (id === undefined) throw tusErrors.notFound();
@@ -106,11 +106,11 @@ export class ResumableUploads {
 
   /** POST: a new upload of Upload-Length bytes, its bucket and name in Upload-Metadata. */
   private async create(req: IncomingMessage): Promise<Reply> {
-    if (header(req, 'upload-concat') !== undefined) throw tusErrors.concatenation();
-    if (header(req, 'upload-defer-length') !== undefined) throw tusErrors.deferredLength();
+    if (requestHeader(req, 'upload-concat') !== undefined) throw tusErrors.concatenation();
+    if (requestHeader(req, 'upload-defer-length') !== undefined) throw tusErrors.deferredLength();
     const length = byteCountHeader(req, 'upload-length', tusErrors.invalidLength);
     if (length === undefined) throw tusErrors.invalidLength();
-    const metadata = parseUploadMetadata(header(req, 'upload-metadata'));
+    const metadata = parseUploadMetadata(requestHeader(req, 'upload-metadata'));
     const { bucketId, name } = uploadTarget(metadata);
     const caller = await this.ctx.callers.identify(req);
     const bucket = await this.ctx.uploads.bucket(req, bucketId);
@@ -123,7 +123,7 @@ export class ResumableUploads {
     await this.states.create(info);
     const headers: Record<string, string> = { location: `${this.ctx.externalUrl()}/storage/v1/upload/resumable/${encodeUploadId(info)}` };
     // creation-with-upload: the first bytes come with the creation.
-    if (header(req, 'content-type') === offsetContentType) {
+    if (requestHeader(req, 'content-type') === offsetContentType) {
       const written = await this.receive(req, caller, info, 0);
       headers['upload-offset'] = String(written.offset);
       return { status: 201, headers: { ...headers, ...written.headers, ...this.expires(written.info) } };
@@ -176,7 +176,7 @@ export class ResumableUploads {
   private async patch(req: IncomingMessage, id: string): Promise<Reply> {
     const offset = byteCountHeader(req, 'upload-offset', tusErrors.missingOffset);
     if (offset === undefined) throw tusErrors.missingOffset();
-    const type = header(req, 'content-type');
+    const type = requestHeader(req, 'content-type');
     if (type === undefined) throw tusErrors.contentType();
     if (type !== offsetContentType) throw new TusError(400, 'Invalid content-type');
     const caller = await this.ctx.callers.identify(req);
@@ -197,7 +197,7 @@ export class ResumableUploads {
       const current = await this.currentOffset(info);
       if (current !== offset) throw tusErrors.offsetConflict();
       const remaining = info.length - offset;
-      const declared = Number(header(req, 'content-length'));
+      const declared = Number(requestHeader(req, 'content-length'));
       if (Number.isFinite(declared) && declared > remaining) throw tusErrors.sizeExceeded();
       try {
         await this.states.append(info, req, remaining, stop.signal);

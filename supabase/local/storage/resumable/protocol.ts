@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { requestHeader } from '../body.ts';
 import { errors } from '../errors.ts';
 import { mustBeValidBucketName, mustBeValidKey } from '../limits.ts';
 
@@ -41,14 +42,9 @@ export const tusErrors = {
   aborted: () => new TusError(400, 'Request aborted due to lock acquired'),
 };
 
-export function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** A non-negative whole number header (Upload-Length, Upload-Offset); undefined when absent. */
 export function byteCountHeader(req: IncomingMessage, name: string, invalid: () => TusError): number | undefined {
-  const value = header(req, name);
+  const value = requestHeader(req, name);
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(number)) throw invalid();
