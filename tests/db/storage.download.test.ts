@@ -137,6 +137,14 @@ describe('public and private buckets', () => {
     const res = await fetch(`${stack.apiUrl}/storage/v1/object/${publicBucket}/folder/file.bin`);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ message: 'No API key found in request' });
+    // Fetching a signed URL takes no key; making one does.
+    const sign = await fetch(`${stack.apiUrl}/storage/v1/object/sign/${publicBucket}/folder/file.bin`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.serviceRoleKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ expiresIn: 60 }),
+    });
+    expect(sign.status).toBe(401);
+    await sign.body?.cancel();
   });
 
   it('refuses image transformations with a clear error', async () => {

@@ -90,6 +90,12 @@ describe('tus protocol', () => {
     expect(res.headers.get('tus-resumable')).toBe('1.0.0');
     expect(res.headers.get('tus-extension')?.split(',')).toEqual(expect.arrayContaining(['creation', 'creation-with-upload', 'termination', 'expiration']));
     expect(Number(res.headers.get('tus-max-size'))).toBe(50 * 1024 * 1024);
+    // A browser's preflight gets what tus-js-client sends and reads allowed and exposed.
+    const preflight = await fetch(endpoint, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'upload-offset, tus-resumable' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PATCH');
+    expect(preflight.headers.get('access-control-allow-headers')?.split(', ')).toEqual(expect.arrayContaining(['upload-offset', 'upload-length', 'upload-metadata', 'tus-resumable', 'x-upsert']));
+    expect(preflight.headers.get('access-control-expose-headers')?.split(', ')).toEqual(expect.arrayContaining(['location', 'upload-offset', 'upload-length', 'tus-resumable']));
   });
 
   it('refuses signed resumable uploads (x-signature), which the local stack does not have', async () => {
