@@ -35,6 +35,11 @@ export interface AuthConfig {
   otpExpiry: number;
 }
 
+export interface StorageConfig {
+  /** The largest file one upload may have, in bytes ([storage] file_size_limit). */
+  fileSizeLimit: number;
+}
+
 export interface FunctionConfig {
   verifyJwt: boolean;
   entrypoint?: string;
@@ -56,6 +61,7 @@ export interface StackConfig {
   /** Proxies whose X-Forwarded-For the gateway believes (API_TRUSTED_PROXIES, comma-separated). */
   trustedProxies: string[];
   auth: AuthConfig;
+  storage: StorageConfig;
   functions: Record<string, FunctionConfig>;
 }
 
@@ -86,6 +92,17 @@ function envNumber(name: string): number | undefined {
   return raw === undefined || raw === '' ? undefined : Number(raw);
 }
 
+/**
+ * A size as the Supabase CLI reads config.toml's (docker's go-units RAMInBytes): a number and
+ * an optional unit, KB and KiB alike meaning 1024 bytes.
+ */
+function parseSizeInBytes(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?\s*$/i.exec(text);
+  if (!match) throw new Error(`supabase/config.toml: '${text}' is not a size (such as "50MiB")`);
+  const power = ['', 'k', 'm', 'g', 't', 'p'].indexOf((match[2] ?? '').toLowerCase());
+  return Math.floor(Number(match[1]) * 1024 ** power);
+}
+
 const requirementValues: PasswordRequirements[] = [
   '',
   'letters_digits',
@@ -104,6 +121,7 @@ export function loadConfig(path = resolve(projectRoot, 'supabase/config.toml')):
   const auth = table(doc.auth);
   const rate = table(auth.rate_limit);
   const email = table(auth.email);
+  const storage = table(doc.storage);
   const requirements = str(auth.password_requirements, '');
   if (!requirementValues.includes(requirements as PasswordRequirements)) {
     throw new Error(`supabase/config.toml: auth.password_requirements '${requirements}' is not one of ${requirementValues.join(', ')}`);
@@ -138,6 +156,7 @@ export function loadConfig(path = resolve(projectRoot, 'supabase/config.toml')):
       otpLength: num(email.otp_length, 6),
       otpExpiry: num(email.otp_expiry, 3600),
     },
+    storage: { fileSizeLimit: parseSizeInBytes(str(storage.file_size_limit, '50MiB')) },
     functions,
   };
 }

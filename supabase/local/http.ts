@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** CORS as Supabase's API gateway answers it, so the PWA can call the API from any origin. */
 export const corsHeaders: Record<string, string> = {
   'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'authorization, x-client-info, apikey, content-type, prefer, range, range-unit, accept-profile, content-profile, x-supabase-api-version, x-upsert, cache-control, x-region',
+  'access-control-allow-headers': 'authorization, x-client-info, apikey, content-type, prefer, range, range-unit, accept-profile, content-profile, x-supabase-api-version, x-upsert, cache-control, x-region, x-metadata, tus-resumable, upload-length, upload-offset, upload-metadata, upload-defer-length, upload-concat',
   'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
-  'access-control-expose-headers': 'content-range, content-location, location, preference-applied, x-supabase-api-version, range-unit, retry-after',
+  'access-control-expose-headers': 'content-range, content-location, location, preference-applied, x-supabase-api-version, range-unit, retry-after, etag, content-disposition, tus-resumable, tus-version, tus-extension, tus-max-size, upload-offset, upload-length, upload-metadata, upload-expires',
   'access-control-max-age': '3600',
 };
 

@@ -91,4 +91,23 @@ export async function dropProjectData(sql: Sql): Promise<void> {
   // The migrations schedule their jobs again; a job of a dropped function must not linger.
   const [cron] = await sql<{ jobs: boolean }[]>`select to_regclass('cron.job') is not null as jobs`;
   if (cron?.jobs) await sql`delete from cron.job`;
+  await dropStorageData(sql);
+}
+
+/**
+ * The storage schema is the platform's and stays, but its buckets and objects are the
+ * project's, and so are the policies on them: the migrations write them again, and would fail
+ * on ones left behind.
+ */
+async function dropStorageData(sql: Sql): Promise<void> {
+  const [storage] = await sql<{ present: boolean }[]>`select to_regclass('storage.objects') is not null and to_regclass('storage.buckets') is not null as present`;
+  if (!storage?.present) return;
+  const policies = await sql<{ policyname: string; tablename: string }[]>`select policyname, tablename from pg_policies where schemaname = 'storage'`;
+  for (const { policyname, tablename } of policies) await sql.unsafe(`drop policy ${quoteIdent(policyname)} on storage.${quoteIdent(tablename)}`);
+  await sql.begin(async (tx) => {
+    // As the storage API deletes them: storage.protect_delete refuses plain SQL.
+    await tx`select set_config('storage.allow_delete_query', 'true', true)`;
+    await tx`delete from storage.objects`;
+    await tx`delete from storage.buckets`;
+  });
 }

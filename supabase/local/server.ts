@@ -15,13 +15,24 @@ export interface UpgradeService {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
 }
 
+/** A path served without an API key for some methods only. */
+export interface OpenPath {
+  path: string;
+  methods: string[];
+}
+
 export interface ServerOptions {
   keys: ProjectKeys;
   services: Record<string, Service>;
   /** WebSocket endpoints by path prefix; the API key is checked as for HTTP. */
   upgrades?: Record<string, UpgradeService>;
-  /** Paths (and everything under them) served without an API key, as Supabase's gateway serves them. */
-  open?: string[];
+  /**
+   * Paths (and everything under them) served without an API key, as Supabase's gateway serves
+   * them; for only some methods when they are listed (signed URLs are GET, signed uploads PUT).
+   */
+  open?: (string | OpenPath)[];
+  /** Paths whose service answers OPTIONS itself (tus announces its version there), preflights included. */
+  answersOptions?: string[];
   /** Proxies whose X-Forwarded-For is believed (see clientAddress.ts); none by default. */
   trustedProxies?: BlockList;
 }
@@ -32,6 +43,10 @@ export interface ServerOptions {
  */
 function vouchForClient(req: IncomingMessage, proxies: BlockList): void {
   req.headers['x-forwarded-for'] = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], proxies);
+}
+
+function under(pathname: string, prefix: string): boolean {
+  return pathname === prefix || pathname.startsWith(`${prefix}/`);
 }
 
 /**
@@ -45,7 +60,9 @@ export function createApiServer(options: ServerOptions): Server {
   const server = createServer((req, res) => {
     vouchForClient(req, proxies);
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'OPTIONS') {
+    // A CORS preflight carries no API key: the gateway answers it, or hands it on untouched.
+    const preflight = req.method === 'OPTIONS';
+    if (preflight && !options.answersOptions?.some((p) => under(url.pathname, p))) {
       send(res, 200, 'ok');
       return;
     }
@@ -53,13 +70,15 @@ export function createApiServer(options: ServerOptions): Server {
       sendJson(res, 200, { status: 'ok' });
       return;
     }
-    const prefix = prefixes.find((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
+    const prefix = prefixes.find((p) => under(url.pathname, p));
     const service = prefix ? options.services[prefix] : undefined;
     if (!prefix || !service) {
       sendJson(res, 404, { message: 'no Route matched with those values' });
       return;
     }
-    const open = options.open?.some((p) => url.pathname === p || url.pathname.startsWith(`${p}/`)) ?? false;
+    const open =
+      preflight ||
+      (options.open?.some((p) => (typeof p === 'string' ? under(url.pathname, p) : under(url.pathname, p.path) && p.methods.includes(req.method ?? ''))) ?? false);
     const apikey = (req.headers.apikey as string | undefined) ?? url.searchParams.get('apikey') ?? undefined;
     if (!open && !apikey) {
       sendJson(res, 401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });
@@ -77,7 +96,7 @@ export function createApiServer(options: ServerOptions): Server {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     vouchForClient(req, proxies);
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const prefix = Object.keys(options.upgrades ?? {}).find((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
+    const prefix = Object.keys(options.upgrades ?? {}).find((p) => under(url.pathname, p));
     const service = prefix ? options.upgrades?.[prefix] : undefined;
     const apikey = (req.headers.apikey as string | undefined) ?? url.searchParams.get('apikey') ?? undefined;
     if (!service || !apikey || !validKeys.has(apikey)) {

@@ -12,6 +12,7 @@ import { SchemaCache } from './rest/SchemaCache.ts';
 import { RealtimeService } from './realtime/RealtimeService.ts';
 import { createApiServer } from './server.ts';
 import { CronService } from './cron/CronService.ts';
+import { StorageService } from './storage/StorageService.ts';
 import { trustedProxies } from './clientAddress.ts';
 import type { WorkerLimits } from './functions/limits.ts';
 
@@ -130,7 +131,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // guards them), and neither does the link in an auth email.
     const realtime = new RealtimeService({ databaseUrl: database.url, jwtSecret: keys.jwtSecret, log: options.log });
     await realtime.start();
-    const server = createApiServer({ keys, services: { '/rest/v1': rest, '/auth/v1': auth, '/functions/v1': functions, '/realtime/v1': realtime }, upgrades: { '/realtime/v1': realtime }, open: ['/functions/v1', '/auth/v1/verify'], trustedProxies: trustedProxies(options.trustedProxies ?? config.trustedProxies) });
+    const storage = new StorageService({ sql, jwtSecret: keys.jwtSecret, dataDir, fileSizeLimit: config.storage.fileSizeLimit, externalUrl: () => config.externalUrl ?? apiUrl });
+    const server = createApiServer({
+      keys,
+      services: { '/rest/v1': rest, '/auth/v1': auth, '/functions/v1': functions, '/realtime/v1': realtime, '/storage/v1': storage },
+      upgrades: { '/realtime/v1': realtime },
+      // Public objects and signed URLs are fetched as they are (an <img src>, a shared link):
+      // the bucket being public, or the URL's token, decides, as on Supabase.
+      open: [
+        '/functions/v1',
+        '/auth/v1/verify',
+        { path: '/storage/v1/object/public', methods: ['GET', 'HEAD'] },
+        { path: '/storage/v1/object/sign', methods: ['GET', 'HEAD'] },
+        { path: '/storage/v1/object/upload/sign', methods: ['PUT'] },
+        // Refused (no image transformations here), but with the storage error, not a missing key.
+        { path: '/storage/v1/render/image/public', methods: ['GET', 'HEAD'] },
+        { path: '/storage/v1/render/image/sign', methods: ['GET', 'HEAD'] },
+      ],
+      answersOptions: ['/storage/v1/upload/resumable'],
+      trustedProxies: trustedProxies(options.trustedProxies ?? config.trustedProxies),
+    });
     const port = options.apiPort ?? config.apiPort;
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadConfig, projectRoot } from '../config.ts';
 import { startDatabase } from '../database.ts';
 import { bootstrap, dropProjectData, migrate, seed } from '../migrate.ts';
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
     const applied = await migrate(sql);
     await seed(sql);
     await sql`notify pgrst, 'reload schema'`;
+    // The stored bytes of the objects the reset dropped.
+    rmSync(join(dataDir, 'storage'), { recursive: true, force: true });
     console.log(`Database reset: ${applied.length} migration(s) applied, seed loaded${running ? ' (the running stack picked it up)' : ''}.`);
   } finally {
     await sql.end({ timeout: 5 });

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     `        REST URL: ${stack.apiUrl}/rest/v1`,
     `        Auth URL: ${stack.apiUrl}/auth/v1`,
     `   Functions URL: ${stack.apiUrl}/functions/v1${dev ? ' (reloading on change)' : ''}`,
+    `     Storage URL: ${stack.apiUrl}/storage/v1 (files in ${resolve(stack.dataDir, 'storage')})`,
     `          DB URL: ${stack.dbUrl}`,
     `      JWT secret: ${stack.keys.jwtSecret}`,
     `        anon key: ${stack.keys.anonKey}`,
