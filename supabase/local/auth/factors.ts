@@ -4,7 +4,7 @@ import type { Db } from './users.ts';
 /** How long an unverified factor nobody challenged is kept (GoTrue's mfa.factor_expiry_duration, 300 s). */
 const unverifiedFactorLifetimeSeconds = 300;
 /** How long a challenge can be verified (GoTrue's mfa.challenge_expiry_duration, 300 s). */
-export const challengeLifetimeSeconds = 300;
+const challengeLifetimeSeconds = 300;
 
 export type FactorType = 'totp' | 'webauthn' | 'phone';
 
@@ -30,7 +30,7 @@ export interface Challenge {
   expired: boolean;
 }
 
-export interface FactorRow {
+interface FactorRow {
   id: string;
   user_id: string;
   friendly_name: string | null;

@@ -6,7 +6,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * 30-second steps, 6 digits, a 20-byte secret in unpadded base32, and a code accepted one
  * step either side of the server's clock (GoTrue's `Skew: 1`).
  */
-export const totpPeriodSeconds = 30;
+const totpPeriodSeconds = 30;
 const digits = 6;
 const secretBytes = 20;
 const skewSteps = 1;
