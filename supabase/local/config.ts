@@ -12,6 +12,13 @@ export type PasswordRequirements =
   | 'lower_upper_letters_digits'
   | 'lower_upper_letters_digits_symbols';
 
+/** `[auth.mfa]`: the factors a user may enroll and verify (GoTrue's MFA settings the CLI passes on). */
+export interface MfaConfig {
+  /** Factors, verified or not, one user may have at once. */
+  maxEnrolledFactors: number;
+  totp: { enrollEnabled: boolean; verifyEnabled: boolean };
+}
+
 export interface AuthConfig {
   siteUrl: string;
   redirectUrls: string[];
@@ -33,6 +40,7 @@ export interface AuthConfig {
   failedSignInsPerEmail: number;
   otpLength: number;
   otpExpiry: number;
+  mfa: MfaConfig;
 }
 
 export interface StorageConfig {
@@ -122,9 +130,16 @@ export function loadConfig(path = resolve(projectRoot, 'supabase/config.toml')):
   const rate = table(auth.rate_limit);
   const email = table(auth.email);
   const storage = table(doc.storage);
+  const mfa = table(auth.mfa);
+  const totp = table(mfa.totp);
   const requirements = str(auth.password_requirements, '');
   if (!requirementValues.includes(requirements as PasswordRequirements)) {
     throw new Error(`supabase/config.toml: auth.password_requirements '${requirements}' is not one of ${requirementValues.join(', ')}`);
+  }
+  // The CLI's defaults (its config.toml template) where the file says nothing: TOTP off.
+  const totpConfig = { enrollEnabled: bool(totp.enroll_enabled, false), verifyEnabled: bool(totp.verify_enabled, false) };
+  if (totpConfig.enrollEnabled && !totpConfig.verifyEnabled) {
+    throw new Error('supabase/config.toml: auth.mfa.totp.enroll_enabled requires verify_enabled');
   }
   const functions: Record<string, FunctionConfig> = {};
   for (const [name, raw] of Object.entries(table(doc.functions))) {
@@ -155,6 +170,7 @@ export function loadConfig(path = resolve(projectRoot, 'supabase/config.toml')):
       failedSignInsPerEmail: envNumber('AUTH_FAILED_SIGN_INS_PER_EMAIL') ?? 5,
       otpLength: num(email.otp_length, 6),
       otpExpiry: num(email.otp_expiry, 3600),
+      mfa: { maxEnrolledFactors: num(mfa.max_enrolled_factors, 10), totp: totpConfig },
     },
     storage: { fileSizeLimit: parseSizeInBytes(str(storage.file_size_limit, '50MiB')) },
     functions,

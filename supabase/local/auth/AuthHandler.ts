@@ -5,17 +5,21 @@ import { send, sendJson } from '../http.ts';
 import type { ProjectKeys } from '../keys.ts';
 import type { Service } from '../server.ts';
 import type { AuthContext, Reply } from './context.ts';
-import { adminUsers } from './endpoints/admin.ts';
+import { adminFactors, adminUsers } from './endpoints/admin.ts';
+import { challenge, enroll, unenroll, verify } from './endpoints/mfa.ts';
 import { recover, verifyGet, verifyPost } from './endpoints/recovery.ts';
 import { signUp, token } from './endpoints/signIn.ts';
 import { getUser, logout, updateUser } from './endpoints/user.ts';
 import { AuthApiError, sendAuthError } from './errors.ts';
+import { FactorStore } from './factors.ts';
 import { Outbox } from './outbox.ts';
 import { SlidingWindowLimiter } from './rateLimit.ts';
 import { SessionStore } from './sessions.ts';
+import { SpentTotpSteps } from './spentTotpSteps.ts';
 import { UserStore } from './users.ts';
 
-type Endpoint = (req: IncomingMessage, url: URL, param: string) => Promise<Reply>;
+/** An endpoint, given the path's parameters (the route's capture groups) in order. */
+type Endpoint = (req: IncomingMessage, url: URL, ...params: string[]) => Promise<Reply>;
 
 interface Route {
   path: RegExp;
@@ -24,6 +28,13 @@ interface Route {
 
 const fiveMinutes = 5 * 60_000;
 const fifteenMinutes = 15 * 60_000;
+/**
+ * GoTrue's challenge and verify limiters: 15 a minute per IP, in bursts of up to 30 (a token
+ * bucket, mfa.rate_limit_challenge_and_verify, which neither config.toml nor the dashboard
+ * sets). A sliding window of 30 per 2 minutes allows the same burst and the same rate.
+ */
+const factorRequestsPerWindow = 30;
+const twoMinutes = 2 * 60_000;
 
 /**
  * The Auth service (`/auth/v1`): the part of Supabase Auth (GoTrue) that auth-js uses for
@@ -42,12 +53,16 @@ export class AuthHandler implements Service {
       wrongRecoveryCodes: new Map(),
       users: new UserStore(),
       sessions: new SessionStore(sql, config),
+      factors: new FactorStore(),
+      spentTotpSteps: new SpentTotpSteps(),
       outbox: new Outbox(dataDir),
       limits: {
         signIns: new SlidingWindowLimiter(config.signInsPerIp, fiveMinutes),
         refreshes: new SlidingWindowLimiter(config.tokenRefreshesPerIp, fiveMinutes),
         verifications: new SlidingWindowLimiter(config.tokenVerificationsPerIp, fiveMinutes),
         failedSignIns: new SlidingWindowLimiter(config.failedSignInsPerEmail, fifteenMinutes),
+        factorChallenges: new SlidingWindowLimiter(factorRequestsPerWindow, twoMinutes),
+        factorVerifications: new SlidingWindowLimiter(factorRequestsPerWindow, twoMinutes),
       },
     };
     const ctx = this.ctx;
@@ -60,6 +75,10 @@ export class AuthHandler implements Service {
       { path: /^\/verify$/, methods: { GET: (req, url) => verifyGet(ctx, req, url), POST: (req) => verifyPost(ctx, req) } },
       { path: /^\/user$/, methods: { GET: (req) => getUser(ctx, req), PUT: (req) => updateUser(ctx, req) } },
       { path: /^\/logout$/, methods: { POST: (req, url) => logout(ctx, req, url) } },
+      { path: /^\/factors$/, methods: { POST: (req) => enroll(ctx, req) } },
+      { path: /^\/factors\/([^/]+)$/, methods: { DELETE: (req, _url, id) => unenroll(ctx, req, id) } },
+      { path: /^\/factors\/([^/]+)\/challenge$/, methods: { POST: (req, _url, id) => challenge(ctx, req, id) } },
+      { path: /^\/factors\/([^/]+)\/verify$/, methods: { POST: (req, _url, id) => verify(ctx, req, id) } },
       { path: /^\/admin\/users$/, methods: { GET: (req, url) => adminUsers.list(ctx, req, url), POST: (req) => adminUsers.create(ctx, req) } },
       {
         path: /^\/admin\/users\/([^/]+)$/,
@@ -68,6 +87,11 @@ export class AuthHandler implements Service {
           PUT: (req, _url, id) => adminUsers.update(ctx, req, id),
           DELETE: (req, _url, id) => adminUsers.delete(ctx, req, id),
         },
+      },
+      { path: /^\/admin\/users\/([^/]+)\/factors$/, methods: { GET: (req, _url, id) => adminFactors.list(ctx, req, id) } },
+      {
+        path: /^\/admin\/users\/([^/]+)\/factors\/([^/]+)$/,
+        methods: { DELETE: (req, _url, id, factorId) => adminFactors.delete(ctx, req, id, factorId) },
       },
     ];
   }
@@ -95,7 +119,7 @@ export class AuthHandler implements Service {
       if (!match) continue;
       const endpoint = route.methods[method];
       if (!endpoint) throw new AuthApiError(405, 'method_not_allowed', `${method} is not allowed on ${normalized}`, { allow: Object.keys(route.methods).join(', ') });
-      return endpoint(req, url, match[1] ?? '');
+      return endpoint(req, url, ...match.slice(1));
     }
     throw new AuthApiError(404, 'not_found', `The local Auth service has no route ${method} ${normalized}`);
   }

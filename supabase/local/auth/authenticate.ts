@@ -16,6 +16,8 @@ export interface Authenticated {
   user: AuthUser;
   /** Undefined for tokens minted without a session (allowed, as GoTrue allows them). */
   sessionId: string | undefined;
+  /** Whether the session verified a second factor (false without a session). */
+  aal2: boolean;
 }
 
 /** The verified claims of the request's bearer token, with GoTrue's errors for a missing or bad one. */
@@ -43,12 +45,16 @@ export async function requireUser(ctx: AuthContext, req: IncomingMessage): Promi
   const user = await ctx.users.findById(ctx.sql, claims.sub);
   if (!user) throw new AuthApiError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
   const sessionClaim = claims.session_id;
-  if (sessionClaim === undefined || sessionClaim === '' || sessionClaim === nilUuid) return { claims, user, sessionId: undefined };
+  if (sessionClaim === undefined || sessionClaim === '' || sessionClaim === nilUuid) return { claims, user, sessionId: undefined, aal2: false };
   if (!isUuid(sessionClaim)) throw new AuthApiError(403, 'bad_jwt', 'invalid claim: session_id claim must be a UUID');
-  if (!(await ctx.sessions.exists(ctx.sql, sessionClaim))) {
-    throw new AuthApiError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
-  }
-  return { claims, user, sessionId: sessionClaim };
+  const session = await ctx.sessions.find(ctx.sql, sessionClaim);
+  if (!session) throw new AuthApiError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
+  return { claims, user, sessionId: sessionClaim, aal2: session.aal2 };
+}
+
+/** GoTrue's requireNotAnonymous, in front of the factor endpoints. */
+export function refuseAnonymous(caller: Authenticated): void {
+  if (caller.claims.is_anonymous === true) throw new AuthApiError(403, 'no_authorization', 'Anonymous user not allowed to perform these actions');
 }
 
 /** GoTrue's requireAdminCredentials: the bearer JWT's role must be an admin role (the service-role key). */

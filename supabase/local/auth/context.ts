@@ -4,9 +4,11 @@ import type { Sql } from 'postgres';
 import type { AuthConfig } from '../config.ts';
 import { clientIp } from '../http.ts';
 import type { ProjectKeys } from '../keys.ts';
+import type { FactorStore } from './factors.ts';
 import type { Outbox } from './outbox.ts';
 import type { SlidingWindowLimiter } from './rateLimit.ts';
 import type { ClientInfo, SessionStore } from './sessions.ts';
+import type { SpentTotpSteps } from './spentTotpSteps.ts';
 import type { UserStore } from './users.ts';
 
 /** The per-IP and per-email limiters of the Auth service. */
@@ -17,6 +19,10 @@ export interface AuthLimits {
   verifications: SlidingWindowLimiter;
   /** Failed password sign-ins per email address. */
   failedSignIns: SlidingWindowLimiter;
+  /** MFA challenges per IP (GoTrue's FactorChallenge limiter). */
+  factorChallenges: SlidingWindowLimiter;
+  /** MFA verifications per IP (GoTrue's FactorVerify limiter). */
+  factorVerifications: SlidingWindowLimiter;
 }
 
 /** What every endpoint works with. */
@@ -26,6 +32,9 @@ export interface AuthContext {
   keys: ProjectKeys;
   users: UserStore;
   sessions: SessionStore;
+  factors: FactorStore;
+  /** The TOTP steps each factor has accepted, so that a code works once. */
+  spentTotpSteps: SpentTotpSteps;
   outbox: Outbox;
   limits: AuthLimits;
   /** Wrong codes entered against each pending recovery code, by `<user id>:<code hash>`. */

@@ -78,6 +78,17 @@ export function objectField(body: JsonObject, name: string): JsonObject | undefi
   return value;
 }
 
+/**
+ * A UUID field (decoded into Go's uuid.UUID): absent or null is undefined, anything but a
+ * UUID string is 400 bad_json.
+ */
+export function uuidField(body: JsonObject, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (!isUuid(value)) throw badJson(`field "${name}" must be a UUID`);
+  return value;
+}
+
 /** The address format GoTrue accepts (badoux/checkmail's pattern). */
 const emailPattern =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;

@@ -2,10 +2,22 @@ import { randomInt } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { AuthConfig } from '../config.ts';
 import { AuthApiError } from './errors.ts';
+import type { FactorType } from './factors.ts';
 import type { Db } from './users.ts';
 
 /** How a session was started, as GoTrue records it in auth.mfa_amr_claims and the `amr` claim. */
 export type AuthenticationMethod = 'password' | 'otp';
+/**
+ * The amr method a verified factor of each type adds to its session (GoTrue's
+ * amrMethodForFactorType); any of them makes the session aal2 (IsAAL2Claim).
+ */
+const secondFactorMethod: Record<FactorType, string> = { totp: 'totp', phone: 'mfa/phone', webauthn: 'mfa/webauthn' };
+
+/** The assurance level of a session with these methods (GoTrue's CalculateAALAndAMR). */
+export function assuranceLevel(amr: AmrEntry[]): 'aal1' | 'aal2' {
+  const methods = Object.values(secondFactorMethod);
+  return amr.some((entry) => methods.includes(entry.method)) ? 'aal2' : 'aal1';
+}
 
 export interface AmrEntry {
   method: string;
@@ -79,10 +91,10 @@ export class SessionStore {
     return { userId, sessionId: session.id, refreshToken };
   }
 
-  /** Whether the session is still signed in. */
-  async exists(db: Db, sessionId: string): Promise<boolean> {
-    const rows = await db`select 1 from auth.sessions where id = ${sessionId}::uuid`;
-    return rows.length > 0;
+  /** The session, if still signed in, and whether it is at aal2 (auth.sessions.aal, which GoTrue's IsAAL2 reads). */
+  async find(db: Db, sessionId: string): Promise<{ aal2: boolean } | undefined> {
+    const [session] = await db<{ aal2: boolean }[]>`select aal = 'aal2' as aal2 from auth.sessions where id = ${sessionId}::uuid`;
+    return session ? { aal2: session.aal2 ?? false } : undefined;
   }
 
   /** The session's authentication methods for the `amr` claim; they keep the time of sign-in across refreshes. */
@@ -152,6 +164,45 @@ export class SessionStore {
     });
     if (outcome === 'reused') throw refreshError('refresh_token_already_used', 'Invalid Refresh Token: Already Used');
     return outcome;
+  }
+
+  /**
+   * Records a second factor verified in the session, as GoTrue's updateMFASessionAndClaims and
+   * what follows it in verifyTOTPFactor: the method joins the session's amr claims, the
+   * session becomes aal2 and remembers the factor, its refresh token is swapped for a child
+   * (the aal1 token stops being the session's), and the user's other sessions still at aal1
+   * are signed out.
+   */
+  async addSecondFactor(db: Db, sessionId: string, factorId: string, factorType: FactorType): Promise<IssuedRefreshToken> {
+    const [session] = await db<{ user_id: string }[]>`select user_id from auth.sessions where id = ${sessionId}::uuid for update`;
+    if (!session) throw new AuthApiError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
+    await db`
+      insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method)
+      values (gen_random_uuid(), ${sessionId}::uuid, now(), now(), ${secondFactorMethod[factorType]})
+      on conflict on constraint mfa_amr_claims_session_id_authentication_method_pkey do update set updated_at = now()`;
+    const [active] = await db<{ id: string; token: string }[]>`
+      select id, token from auth.refresh_tokens where session_id = ${sessionId}::uuid and not revoked order by created_at, id limit 1`;
+    if (!active) throw refreshError('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+    await db`update auth.refresh_tokens set revoked = true, updated_at = now() where id = ${active.id}`;
+    const refreshToken = newRefreshToken();
+    await db`
+      insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
+      values (${nilUuid}::uuid, ${refreshToken}, ${session.user_id}, false, now(), now(), ${active.token}, ${sessionId}::uuid)`;
+    await db`update auth.sessions set aal = 'aal2', factor_id = ${factorId}::uuid, updated_at = now() where id = ${sessionId}::uuid`;
+    await db`delete from auth.sessions where user_id = ${session.user_id}::uuid and aal < 'aal2'`;
+    return { userId: session.user_id, sessionId, refreshToken };
+  }
+
+  /**
+   * Takes a removed factor's verification back from the sessions it lifted (GoTrue's
+   * DowngradeSessionsToAAL1): their claim of its method goes, and they are aal1 again. Their
+   * access tokens keep saying aal2 until they expire; the next refresh says aal1.
+   */
+  async downgradeFactorSessions(db: Db, userId: string, factorId: string, factorType: FactorType): Promise<void> {
+    await db`
+      delete from auth.mfa_amr_claims where authentication_method = ${secondFactorMethod[factorType]}
+        and session_id in (select id from auth.sessions where factor_id = ${factorId}::uuid)`;
+    await db`update auth.sessions set aal = 'aal1', factor_id = null where user_id = ${userId}::uuid and factor_id = ${factorId}::uuid`;
   }
 
   /** Signs out one session; its refresh tokens and amr claims go with it (foreign keys cascade). */

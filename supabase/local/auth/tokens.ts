@@ -1,5 +1,5 @@
 import { signJwt, type JwtClaims } from '../jwt.ts';
-import type { AmrEntry } from './sessions.ts';
+import { assuranceLevel, type AmrEntry } from './sessions.ts';
 import type { AuthUser } from './users.ts';
 import type { JsonObject } from './params.ts';
 
@@ -53,7 +53,7 @@ export function signAccessToken(input: AccessTokenInput): { token: string; expir
     app_metadata: { provider: 'email', providers: ['email'], ...user.appMetadata },
     user_metadata: user.userMetadata,
     role: user.role,
-    aal: 'aal1',
+    aal: assuranceLevel(input.amr),
     amr: input.amr,
     session_id: input.sessionId,
     is_anonymous: user.isAnonymous,

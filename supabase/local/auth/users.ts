@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ISql, PendingQuery, Row } from 'postgres';
+import { factorsOf, type Factor } from './factors.ts';
 import { isJsonObject, type JsonObject } from './params.ts';
 
 /** A connection or a transaction: every query here runs in either. */
@@ -62,8 +63,12 @@ export interface AuthUser {
   emailConfirmed: boolean;
   banned: boolean;
   isAnonymous: boolean;
+  /** Whether a factor is verified: the user can reach aal2 (GoTrue's HasMFAEnabled). */
+  mfaEnabled: boolean;
   appMetadata: JsonObject;
   userMetadata: JsonObject;
+  /** The user's factors, verified or not, oldest first. */
+  factors: Factor[];
   /** The user as GoTrue's models.User serialises it (the `user` of every auth-js response). */
   json: JsonObject;
 }
@@ -111,7 +116,8 @@ function identityJson(row: IdentityRow): JsonObject {
   });
 }
 
-function toAuthUser(row: UserRow, identities: IdentityRow[]): AuthUser {
+function toAuthUser(row: UserRow, identities: IdentityRow[], allFactors: Factor[]): AuthUser {
+  const factors = allFactors.filter((f) => f.userId === row.id);
   const appMetadata = isJsonObject(row.raw_app_meta_data) ? row.raw_app_meta_data : {};
   const userMetadata = isJsonObject(row.raw_user_meta_data) ? row.raw_user_meta_data : {};
   const json = compact({
@@ -131,6 +137,8 @@ function toAuthUser(row: UserRow, identities: IdentityRow[]): AuthUser {
     last_sign_in_at: timestamp(row.last_sign_in_at),
     app_metadata: appMetadata,
     user_metadata: userMetadata,
+    // Left out when there are none, as Go's omitempty does; auth-js reads it for listFactors and the AAL.
+    factors: factors.length > 0 ? factors.map((f) => f.json) : undefined,
     identities: identities.filter((i) => i.user_id === row.id).map(identityJson),
     created_at: timestamp(row.created_at),
     updated_at: timestamp(row.updated_at),
@@ -148,8 +156,10 @@ function toAuthUser(row: UserRow, identities: IdentityRow[]): AuthUser {
     emailConfirmed: row.email_confirmed_at !== null,
     banned: row.is_banned,
     isAnonymous: row.is_anonymous,
+    mfaEnabled: factors.some((f) => f.verified),
     appMetadata,
     userMetadata,
+    factors,
     json,
   };
 }
@@ -164,15 +174,18 @@ function metadataPatch(patch: JsonObject): { set: string; remove: string[] } {
 export class UserStore {
   private async load(db: Db, where: PendingQuery<Row[]>): Promise<AuthUser[]> {
     const rows = await db<UserRow[]>`select ${db.unsafe(userColumns)} from auth.users u where ${where}`;
-    return this.withIdentities(db, rows);
+    return this.withIdentitiesAndFactors(db, rows);
   }
 
-  private async withIdentities(db: Db, rows: readonly UserRow[]): Promise<AuthUser[]> {
+  /** Completes users with their identities and factors, as GoTrue loads a user eagerly. */
+  private async withIdentitiesAndFactors(db: Db, rows: readonly UserRow[]): Promise<AuthUser[]> {
     if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
     const identities = await db<IdentityRow[]>`
       select id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at, email
-      from auth.identities where user_id = any(${rows.map((r) => r.id)}::uuid[]) order by created_at, id`;
-    return rows.map((row) => toAuthUser(row, identities));
+      from auth.identities where user_id = any(${ids}::uuid[]) order by created_at, id`;
+    const factors = await factorsOf(db, ids);
+    return rows.map((row) => toAuthUser(row, identities, factors));
   }
 
   /** The user with this id, identities included. */
@@ -202,7 +215,7 @@ export class UserStore {
       order by u.created_at desc nulls last, u.id desc limit ${perPage} offset ${(page - 1) * perPage}`;
     const [{ total } = { total: 0 }] = await db<{ total: number }[]>`
       select count(*)::int as total from auth.users where aud = ${defaultAudience}`;
-    return { users: await this.withIdentities(db, rows), total };
+    return { users: await this.withIdentitiesAndFactors(db, rows), total };
   }
 
   /**

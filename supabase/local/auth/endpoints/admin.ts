@@ -5,6 +5,7 @@ import { AuthApiError, validationFailed } from '../errors.ts';
 import { booleanField, isUuid, objectField, readJsonObject, stringField, validEmail, type JsonObject } from '../params.ts';
 import { assertPasswordAcceptable } from '../passwordPolicy.ts';
 import { defaultAudience, type AuthUser } from '../users.ts';
+import { loadFactor, removeFactor } from './mfa.ts';
 import { connectionError, isDatabaseError } from '../../rest/pgErrors.ts';
 
 const defaultPerPage = 50;
@@ -150,6 +151,22 @@ async function getUser(ctx: AuthContext, id: string): Promise<Reply> {
   return { status: 200, body: (await loadUser(ctx, id)).json };
 }
 
+/** GET /admin/users/:id/factors (auth-js admin.mfa.listFactors): every factor of the user, verified or not. */
+async function listFactors(ctx: AuthContext, userId: string): Promise<Reply> {
+  return { status: 200, body: (await loadUser(ctx, userId)).factors.map((f) => f.json) };
+}
+
+/**
+ * DELETE /admin/users/:id/factors/:factor_id (auth-js admin.mfa.deleteFactor): removes a
+ * factor whatever its status, downgrading the sessions it lifted to aal2, and answers it.
+ */
+async function deleteFactor(ctx: AuthContext, userId: string, factorId: string): Promise<Reply> {
+  const user = await loadUser(ctx, userId);
+  const factor = await loadFactor(ctx, user.id, factorId);
+  await removeFactor(ctx, factor);
+  return { status: 200, body: factor.json };
+}
+
 /**
  * The admin API under /admin/users, for the service-role key only (GoTrue's
  * requireAdminCredentials: 401 without a bearer token, 403 not_admin for any other role).
@@ -174,5 +191,17 @@ export const adminUsers = {
   async delete(ctx: AuthContext, req: IncomingMessage, id: string): Promise<Reply> {
     requireAdmin(ctx, req);
     return deleteUser(ctx, req, id);
+  },
+};
+
+/** The admin API for a user's MFA factors (/admin/users/:id/factors), for the service-role key only. */
+export const adminFactors = {
+  async list(ctx: AuthContext, req: IncomingMessage, userId: string): Promise<Reply> {
+    requireAdmin(ctx, req);
+    return listFactors(ctx, userId);
+  },
+  async delete(ctx: AuthContext, req: IncomingMessage, userId: string, factorId: string): Promise<Reply> {
+    requireAdmin(ctx, req);
+    return deleteFactor(ctx, userId, factorId);
   },
 };

@@ -18,10 +18,12 @@ export async function getUser(ctx: AuthContext, req: IncomingMessage): Promise<R
  * PUT /user (auth-js updateUser): a new password (policy checked; every other session of
  * the user is signed out, as GoTrue does) and `data` merged into user_metadata (null
  * deletes a key). Changing the email or phone needs confirmation emails/SMS the local stack
- * does not send yet, so it is refused rather than half done.
+ * does not send yet, so it is refused rather than half done. A user with a verified factor
+ * changes the password (or address) only from an aal2 session, as in GoTrue: a stolen
+ * password, or a recovery email, is not enough to replace the password.
  */
 export async function updateUser(ctx: AuthContext, req: IncomingMessage): Promise<Reply> {
-  const { user, sessionId } = await requireUser(ctx, req);
+  const { user, sessionId, aal2 } = await requireUser(ctx, req);
   const body = await readJsonObject(req);
   const email = stringField(body, 'email');
   const phone = stringField(body, 'phone');
@@ -31,6 +33,10 @@ export async function updateUser(ctx: AuthContext, req: IncomingMessage): Promis
   if (email) validEmail(email);
   if (password !== undefined) assertPasswordAcceptable(password, ctx.config);
   if (appMetadata) throw new AuthApiError(403, 'not_admin', 'Updating app_metadata requires admin privileges');
+  const changesCredentials = Boolean(password) || Boolean(email && email.toLowerCase() !== user.email) || Boolean(phone && phone !== user.phone);
+  if (user.mfaEnabled && !aal2 && changesCredentials) {
+    throw new AuthApiError(401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.');
+  }
   if (email && email.toLowerCase() !== user.email) {
     throw new AuthApiError(422, 'feature_disabled', 'Changing the email address is not supported by the local Auth service');
   }
