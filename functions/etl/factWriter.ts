@@ -1,5 +1,6 @@
 import type { ReservedSql } from 'postgres';
 import { canonicalColumns, copyColumns, naturalKeyOf, toCopyText, type CanonicalRow, type CopyTextOptions, type SourceName } from '../_shared/etl/index.ts';
+import { copyBytes } from './copyBytes.ts';
 import { cancelRequested } from './progressReports.ts';
 import { rollupContribution, type RollupContribution } from './rollupContribution.ts';
 
@@ -229,23 +230,8 @@ export class FactWriter {
     }
   }
 
-  private async copy(sql: string, bytes: Uint8Array): Promise<void> {
-    const copy = await this.conn.unsafe(sql).writable();
-    await new Promise<void>((resolve, reject) => {
-      // postgres.js settles a COPY only through its stream, and never when the database
-      // refuses it after the last data went out. But once the stream's final() has sent
-      // CopyDone, the connection takes the next query, and that query's answer tells how the
-      // COPY went (a refused COPY aborts the transaction). So wait for final(), not 'finish'.
-      const final = copy._final.bind(copy);
-      copy._final = (callback) => {
-        final(callback);
-        resolve();
-      };
-      copy.once('error', reject);
-      copy.once('close', () => reject(new Error('the connection closed while a batch was sent')));
-      copy.write(bytes);
-      copy.end();
-    });
+  private copy(sql: string, bytes: Uint8Array): Promise<void> {
+    return copyBytes(this.conn, sql, bytes);
   }
 
   /** A query right after a COPY: its answer tells whether the database took it (see copy). */

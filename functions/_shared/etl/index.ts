@@ -18,7 +18,7 @@ export { copyColumns, copyTextValue, toCopyText, type CopyTextOptions } from './
 export { CsvTokenizer, detectDelimiter, type Delimiter, type TokenizerSink } from './csvTokenizer.ts';
 export { detectEncoding, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './encoding.ts';
 export { EtlFileError, formatLineNumber, rowError, type RowError } from './errors.ts';
-export { contentHash, Sha256, withContentHash, type IncrementalHash } from './hash.ts';
+export { contentHash, Sha256, withContentHash, type IncrementalHash, type Sha256State } from './hash.ts';
 export {
   applyMapping,
   detectSource,

@@ -32,6 +32,18 @@ describe('Sha256', () => {
     expect(millionA.hex()).toBe('cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
   });
 
+  it('goes on from a saved state as if it had never stopped (a file hashed slice by slice)', async () => {
+    const bytes = bytesOf(1000, 7);
+    const expected = hex(await crypto.subtle.digest('SHA-256', bytes));
+    for (const cut of [0, 1, 63, 64, 65, 500, 999, 1000]) {
+      const first = new Sha256().update(bytes.subarray(0, cut));
+      // Through JSON, as the checkpoint keeps it.
+      const saved = JSON.parse(JSON.stringify(first.save())) as ReturnType<Sha256['save']>;
+      expect(Sha256.restore(saved).update(bytes.subarray(cut)).hex(), `cut at ${cut}`).toBe(expected);
+    }
+    expect(() => Sha256.restore({ words: [1, 2], pending: '', totalBytes: 0 })).toThrow(/not a saved state/);
+  });
+
   it('agrees with crypto.subtle around every padding boundary, fed in pieces of any size', async () => {
     for (const length of [1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000]) {
       const bytes = bytesOf(length, length);
