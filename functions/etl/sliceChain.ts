@@ -14,6 +14,8 @@ import { runStep } from './sliceRunner.ts';
 export interface ChainEnv {
   url: string;
   serviceKey: string;
+  /** Bytes per slice (sliceRunner.ts). */
+  sliceBytes?: number;
 }
 
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
@@ -47,6 +49,8 @@ export async function requestStep(env: ChainEnv, loadId: string, slice: number):
 
 /** Runs one step here, then asks for the next one. */
 export async function stepAndChain(sql: Sql, objects: ImportObjects, env: ChainEnv, loadId: string, slice: number): Promise<void> {
-  const outcome = await runStep(sql, objects, loadId, slice);
+  const outcome = await runStep(sql, objects, loadId, slice, env.sliceBytes);
   if ('next' in outcome) await requestStep(env, loadId, outcome.next);
+  // A load that ended needs its staging no more (the reaper would drop it otherwise, later).
+  else await sql`select private.etl_slices_cleanup(${loadId})`;
 }

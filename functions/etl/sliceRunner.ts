@@ -30,8 +30,8 @@ import { chooseMapping, writeErrors, type LoadRequest } from './loadMapping.ts';
  * of a second of CPU and some 60 MB; the apply is the database's work, the function only waits.
  */
 
-/** Bytes read per slice. */
-export const sliceBytes = 8 * 2 ** 20;
+/** Bytes read per slice, unless ETL_SLICE_BYTES says otherwise (tests make files of many slices with it). */
+export const defaultSliceBytes = 8 * 2 ** 20;
 /** A slice that holds no whole record is read again this much longer, up to the limit. */
 const maxSliceBytes = 64 * 2 ** 20;
 
@@ -101,13 +101,13 @@ function isCancel(error: unknown): boolean {
  * cancel ends it cancelled; anything else (Storage or the database unreachable, the worker
  * killed) leaves the checkpoint as it was, for the reaper to resume from.
  */
-export async function runStep(sql: Sql, objects: ImportObjects, loadId: string, slice: number): Promise<StepOutcome> {
+export async function runStep(sql: Sql, objects: ImportObjects, loadId: string, slice: number, sliceBytes = defaultSliceBytes): Promise<StepOutcome> {
   const heartbeat = setInterval(() => {
     sql`select private.etl_heartbeat(${loadId})`.catch(() => undefined);
   }, heartbeatEveryMs);
   const conn = await sql.reserve();
   try {
-    return await step(sql, conn, objects, loadId, slice);
+    return await step(sql, conn, objects, loadId, slice, sliceBytes);
   } catch (error) {
     await conn.unsafe('rollback').catch(() => undefined);
     if ((error as { code?: string }).code === '55P03') return { nothing: true };
@@ -144,7 +144,7 @@ async function claim(conn: ReservedSql, loadId: string, slice: number): Promise<
   return checkpoint;
 }
 
-async function step(sql: Sql, conn: ReservedSql, objects: ImportObjects, loadId: string, slice: number): Promise<StepOutcome> {
+async function step(sql: Sql, conn: ReservedSql, objects: ImportObjects, loadId: string, slice: number, sliceBytes: number): Promise<StepOutcome> {
   const checkpoint = await claim(conn, loadId, slice);
   if (!checkpoint) return { nothing: true };
   const [load] = await conn<LoadFacts[]>`select workspace_id, source from public.etl_loads where id = ${loadId}`;
@@ -155,7 +155,7 @@ async function step(sql: Sql, conn: ReservedSql, objects: ImportObjects, loadId:
     await conn.unsafe('commit');
     return applyStaged(sql, conn, loadId, checkpoint);
   }
-  return readSlice(sql, conn, objects, loadId, load, checkpoint);
+  return readSlice(sql, conn, objects, loadId, load, checkpoint, sliceBytes);
 }
 
 async function readWindow(objects: ImportObjects, checkpoint: Checkpoint, length: number): Promise<{ bytes: Uint8Array; fileEnds: boolean }> {
@@ -165,7 +165,15 @@ async function readWindow(objects: ImportObjects, checkpoint: Checkpoint, length
   return { bytes: window.bytes, fileEnds: offset + window.bytes.length >= window.size };
 }
 
-async function readSlice(sql: Sql, conn: ReservedSql, objects: ImportObjects, loadId: string, load: LoadFacts, checkpoint: Checkpoint): Promise<StepOutcome> {
+async function readSlice(
+  sql: Sql,
+  conn: ReservedSql,
+  objects: ImportObjects,
+  loadId: string,
+  load: LoadFacts,
+  checkpoint: Checkpoint,
+  sliceBytes: number,
+): Promise<StepOutcome> {
   const firstLine = Number(checkpoint.line);
   for (let length = sliceBytes; ; length *= 2) {
     const { bytes: window, fileEnds } = await readWindow(objects, checkpoint, length);
@@ -174,8 +182,8 @@ async function readSlice(sql: Sql, conn: ReservedSql, objects: ImportObjects, lo
     const slice = window.subarray(0, sliceLength(window, encoding, fileEnds));
     const parsed = await parseSlice(sql, conn, loadId, load, checkpoint, slice, fileEnds);
     if (parsed === 'longer') {
-      if (length * 2 > maxSliceBytes) {
-        throw new EtlFileError('record_too_long', `Line ${firstLine} starts a record that does not end within ${maxSliceBytes / 2 ** 20} MiB: is this a CSV export?`);
+      if (length * 2 > Math.max(maxSliceBytes, sliceBytes)) {
+        throw new EtlFileError('record_too_long', `Line ${firstLine} starts a record that does not end within ${Math.round(length / 2 ** 10)} KiB: is this a CSV export?`);
       }
       continue;
     }

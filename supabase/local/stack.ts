@@ -32,6 +32,8 @@ export interface StackOptions {
   trustedProxies?: string[];
   /** Edge Function limits other than hosted Supabase's (and the environment's). */
   functionLimits?: Partial<WorkerLimits>;
+  /** Secrets every function gets besides supabase/functions/.env's, as `supabase secrets set` would set them. */
+  functionSecrets?: Record<string, string>;
 }
 
 export interface Stack {
@@ -123,7 +125,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       functionsDir: resolve(projectRoot, 'functions'),
       functions: config.functions,
       jwtSecret: keys.jwtSecret,
-      platformEnv: () => ({ SUPABASE_URL: apiUrl, SUPABASE_ANON_KEY: keys.anonKey, SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey, SUPABASE_DB_URL: database.url }),
+      platformEnv: () => ({
+        ...options.functionSecrets,
+        SUPABASE_URL: apiUrl,
+        SUPABASE_ANON_KEY: keys.anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
+        SUPABASE_DB_URL: database.url,
+      }),
       watch: options.watchFunctions,
       limits: options.functionLimits,
     });

@@ -150,22 +150,59 @@ begin
   return private.etl_apply_batch(load, duplicates);
 end $$;
 
--- A load that ended (done, failed, cancelled, a repeat) needs neither its staging nor its checkpoint.
-create function private.etl_drop_slices()
-returns trigger
+-- A load that ended (done, failed, cancelled, a repeat) needs neither its staging nor its
+-- checkpoint: dropped by the function once it sees the load end, else by the reaper's next run.
+-- Not from a trigger on the status: a cancel would then wait for the slice at work to finish.
+create function private.etl_slices_cleanup(load uuid default null)
+returns void
 language plpgsql
 set search_path = ''
 as $$
+declare
+  ended uuid;
 begin
-  if exists (select 1 from private.etl_load_slices s where s.load_id = new.id) then
-    perform private.etl_stage_drop(new.id);
-    delete from private.etl_load_slices s where s.load_id = new.id;
-  end if;
-  return null;
+  for ended in
+    select s.load_id from private.etl_load_slices s join public.etl_loads l on l.id = s.load_id
+    where (load is null or s.load_id = load) and l.status not in ('pending', 'running')
+    for update of s skip locked
+  loop
+    perform private.etl_stage_drop(ended);
+    delete from private.etl_load_slices s where s.load_id = ended;
+  end loop;
 end $$;
-create trigger drop_slices_of_ended_loads after update of status on public.etl_loads
-  for each row when (new.status not in ('pending', 'running'))
-  execute function private.etl_drop_slices();
+
+-- As before (20261207090000), and a load in slices is cancelled at once, whether a slice is at
+-- work or not: a slice that commits after it only stages rows that are never applied (the
+-- apply checks the status under the load's lock), and the next one finds nothing to do.
+create or replace function public.cancel_load(load_id uuid)
+returns public.etl_loads
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  current public.etl_loads := private.etl_load_for_change(load_id);
+begin
+  select * into current from public.etl_loads l where l.id = load_id for update;
+  if current.status not in ('pending', 'running') then
+    raise exception 'This load is % and cannot be cancelled', current.status using errcode = 'P0001';
+  end if;
+  if exists (select 1 from private.etl_load_slices s where s.load_id = current.id) or not private.etl_worker_alive(current) then
+    if not exists (select 1 from private.etl_load_slices s where s.load_id = current.id) then
+      perform private.etl_end_worker_session(current.id);
+    end if;
+    update public.etl_loads l
+    set status = 'cancelled', cancel_requested = true, phase = null, finished_at = now(), backend_pid = null,
+      error_summary = 'The load was cancelled; the facts are as they were before it.'
+    where l.id = load_id returning * into current;
+    return current;
+  end if;
+  update public.etl_loads l set cancel_requested = true where l.id = load_id returning * into current;
+  if current.backend_pid is not null then
+    perform pg_cancel_backend(current.backend_pid);
+  end if;
+  return current;
+end $$;
 
 -- Begins a load of a file in Storage: records where its slices read from, and marks it running.
 create function private.etl_slices_begin(load uuid, object_name text, request jsonb)
@@ -294,6 +331,7 @@ declare
   reaped integer := 0;
   cannot_resume text;
 begin
+  perform private.etl_slices_cleanup();
   for gone in
     select * from public.etl_loads l
     where l.status in ('pending', 'running') and (workspace is null or l.workspace_id = workspace)
