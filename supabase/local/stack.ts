@@ -13,6 +13,7 @@ import { RealtimeService } from './realtime/RealtimeService.ts';
 import { createApiServer } from './server.ts';
 import { CronService } from './cron/CronService.ts';
 import { NetService } from './net/NetService.ts';
+import { storeProjectSecrets } from './vault/projectSecrets.ts';
 import { StorageService } from './storage/StorageService.ts';
 import { trustedProxies } from './clientAddress.ts';
 import type { WorkerLimits } from './functions/limits.ts';
@@ -159,8 +160,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     const address = server.address() as AddressInfo;
     apiUrl = `http://127.0.0.1:${address.port}`;
-    // The requests SQL sends (pg_net) and the jobs that send them (pg_cron), where this server
-    // has neither extension of its own.
+    // What SQL needs to call the functions (Vault), the requests it sends (pg_net) and the jobs
+    // that send them (pg_cron), where this server has none of these extensions of its own.
+    await storeProjectSecrets(sql, { project_url: apiUrl, service_role_key: keys.serviceRoleKey });
     const net = new NetService(sql, options.log);
     await net.start();
     const cron = new CronService(sql, options.log);
