@@ -41,6 +41,10 @@ const maxStoredErrors = 10_000;
 /** How often a step tells the database it is still at the load (the reaper resumes a load silent for 15 s). */
 const heartbeatEveryMs = 5_000;
 
+/** How long a slice may take before it counts as hung (it takes about a second), and the apply (the database's work, inside the 150 s wall clock). */
+const sliceStepMs = 30_000;
+const applyStepMs = 140_000;
+
 /** What a step did: the load goes on with the next slice, or there is nothing more to do here. */
 export type StepOutcome = { next: number } | { finished: true } | { nothing: true };
 
@@ -102,12 +106,16 @@ function isCancel(error: unknown): boolean {
  * killed) leaves the checkpoint as it was, for the reaper to resume from.
  */
 export async function runStep(sql: Sql, objects: ImportObjects, loadId: string, slice: number, sliceBytes = defaultSliceBytes): Promise<StepOutcome> {
+  // A step that overruns its time (hung on a lost connection, say) stops saying it is alive, so
+  // the reaper ends its session and resumes the load, instead of the load waiting on it for ever.
+  const budget = { until: Date.now() + sliceStepMs };
   const heartbeat = setInterval(() => {
+    if (Date.now() > budget.until) return clearInterval(heartbeat);
     sql`select private.etl_heartbeat(${loadId})`.catch(() => undefined);
   }, heartbeatEveryMs);
   const conn = await sql.reserve();
   try {
-    return await step(sql, conn, objects, loadId, slice, sliceBytes);
+    return await step(sql, conn, objects, loadId, slice, sliceBytes, budget);
   } catch (error) {
     await conn.unsafe('rollback').catch(() => undefined);
     if ((error as { code?: string }).code === '55P03') return { nothing: true };
@@ -144,7 +152,15 @@ async function claim(conn: ReservedSql, loadId: string, slice: number): Promise<
   return checkpoint;
 }
 
-async function step(sql: Sql, conn: ReservedSql, objects: ImportObjects, loadId: string, slice: number, sliceBytes: number): Promise<StepOutcome> {
+async function step(
+  sql: Sql,
+  conn: ReservedSql,
+  objects: ImportObjects,
+  loadId: string,
+  slice: number,
+  sliceBytes: number,
+  budget: { until: number },
+): Promise<StepOutcome> {
   const checkpoint = await claim(conn, loadId, slice);
   if (!checkpoint) return { nothing: true };
   const [load] = await conn<LoadFacts[]>`select workspace_id, source from public.etl_loads where id = ${loadId}`;
@@ -153,6 +169,7 @@ async function step(sql: Sql, conn: ReservedSql, objects: ImportObjects, loadId:
     // The apply runs in a transaction of its own, which does not hold the load's row until its
     // very end: cancel_load must not wait for it.
     await conn.unsafe('commit');
+    budget.until = Date.now() + applyStepMs;
     return applyStaged(sql, conn, loadId, checkpoint);
   }
   return readSlice(sql, conn, objects, loadId, load, checkpoint, sliceBytes);

@@ -118,7 +118,7 @@ describe('a load whose worker dies', () => {
     expect(await factsOf('killed.csv')).toEqual({ rows, distinct: rows });
     const [all] = await own.sql<{ n: number }[]>`select count(*)::int as n from public.tw_events where load_id = ${id}`;
     expect(all?.n).toBe(rows);
-    const [rollup] = await own.sql<{ n: number }[]>`select coalesce(sum(registrations), 0)::int as n from public.daily_metrics where workspace_id = ${demoWorkspaceId} and day = '2026-07-02'`;
+    const [rollup] = await own.sql<{ n: number }[]>`select coalesce(sum(registrations), 0)::int as n from public.daily_metrics where workspace_id = ${demoWorkspaceId} and date = '2026-07-02'`;
     expect(rollup?.n).toBeGreaterThanOrEqual(rows);
     await expect.poll(async () => stageExists(id), { timeout: 20_000, interval: 200 }).toBe(false);
   }, 150_000);

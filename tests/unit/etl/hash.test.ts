@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { contentHash, Sha256, withContentHash } from '../../../functions/_shared/etl/index.ts';
-import { nativeSha256 } from '../../../functions/etl/nativeSha256.ts';
 import { streamOf, utf8 } from './support.ts';
 
 const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -84,14 +83,6 @@ describe('contentHash and withContentHash', () => {
     for (let next = await reader.read(); !next.done; next = await reader.read()) received.push(next.value);
     expect(Buffer.concat(received).equals(Buffer.from(file))).toBe(true);
     expect(await hash).toBe(expected);
-  });
-
-  it('hash with the native SHA-256 the etl function passes in, to the same digest', async () => {
-    const { stream, hash } = withContentHash(streamOf(file, [1, 63, 4096]), nativeSha256());
-    const reader = stream.getReader();
-    while (!(await reader.read()).done);
-    expect(await hash).toBe(expected);
-    expect(nativeSha256().hex()).toBe(new Sha256().hex());
   });
 
   it('reject the hash when the copy is cancelled before its end', async () => {
