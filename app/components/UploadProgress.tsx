@@ -13,7 +13,7 @@ interface UploadProgressProps {
   phase: string | null;
   /** 0…1, or null while it cannot be told (merging, or before the server reports). */
   fraction: number | null;
-  /** Bytes of the file Storage has while sending, for the bar's value. */
+  /** Bytes of the file Storage has (data-sent: a string, as Ionic's wrappers set other values as properties). */
   sentBytes: number | null;
   /** Formatted lines: what was sent, the server's counters, and a note (resumed from…, why it stopped). */
   sent: string | null;
@@ -31,7 +31,7 @@ export function UploadProgress(props: UploadProgressProps) {
   const { fileName, stage, status, phase, fraction, sentBytes, sent, counts, notes, canCancel, cancelling, onCancel, onResume } = props;
   const { t } = useTranslation();
   return (
-    <IonCard className="upload-progress" data-upload="progress" data-stage={stage} data-status={status ?? 'sending'} data-sent={sentBytes ?? ''}>
+    <IonCard className="upload-progress" data-upload="progress" data-stage={stage} data-status={status ?? 'sending'} data-sent={sentBytes === null ? '' : String(sentBytes)}>
       <IonCardContent>
         <div className="load-head">
           <span className="load-file">{fileName}</span>
