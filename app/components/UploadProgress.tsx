@@ -69,9 +69,11 @@ export function UploadProgress(props: UploadProgressProps) {
               {t('upload.resume')}
             </IonButton>
           )}
-          <IonButton color="medium" fill="outline" disabled={!canCancel || cancelling} onClick={onCancel} data-action="cancel-upload">
-            {cancelling ? t('upload.cancelling') : t('common.cancel')}
-          </IonButton>
+          {(canCancel || cancelling) && (
+            <IonButton color="medium" fill="outline" disabled={cancelling} onClick={onCancel} data-action="cancel-upload">
+              {cancelling ? t('upload.cancelling') : t('common.cancel')}
+            </IonButton>
+          )}
         </div>
       </IonCardContent>
     </IonCard>

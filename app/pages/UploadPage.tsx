@@ -39,6 +39,8 @@ export default function UploadPage() {
       color: load.status === 'done' ? 'success' : load.status === 'failed' ? 'danger' : 'medium',
       duration: 8_000,
       position: 'top',
+      // Side by side, two buttons leave a phone's message a few letters a line.
+      layout: 'stacked',
       cssClass: 'upload-outcome',
       buttons: [
         { text: t('upload.openLoad'), handler: () => router.push(`/app/loads/${load.id}`) },
