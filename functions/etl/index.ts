@@ -2,11 +2,18 @@ import postgres from 'postgres';
 import { handler } from '../_shared/http.ts';
 import { supabaseEnv } from '../_shared/supabaseClient.ts';
 import { etl } from './handler.ts';
+import { importObjects } from './importObjects.ts';
+import { defaultSliceBytes } from './sliceRunner.ts';
 
 const env = supabaseEnv((name) => Deno.env.get(name));
 const dbUrl = Deno.env.get('SUPABASE_DB_URL');
+const serviceKey = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY');
 if (!dbUrl) throw new Error('SUPABASE_DB_URL is not set');
-// One small pool per worker: a load holds one connection for its transaction, progress uses another.
+if (!serviceKey) throw new Error('SUPABASE_SERVICE_ROLE_KEY is not set');
+// One small pool per worker: a step holds one connection for its transaction; heartbeats and waits use others.
 const sql = postgres(dbUrl, { max: 6, onnotice: () => {} });
+const objects = importObjects(env.url, serviceKey);
+// At least 64 KiB: a slice must hold a record of the longest kind the parser reads whole.
+const sliceBytes = Math.max(2 ** 16, Number(Deno.env.get('ETL_SLICE_BYTES') ?? '') || defaultSliceBytes);
 
-Deno.serve(handler((req) => etl(req, env, sql)));
+Deno.serve(handler((req) => etl(req, { env, chain: { url: env.url, serviceKey, sliceBytes }, sql, objects })));

@@ -12,6 +12,8 @@ import { SchemaCache } from './rest/SchemaCache.ts';
 import { RealtimeService } from './realtime/RealtimeService.ts';
 import { createApiServer } from './server.ts';
 import { CronService } from './cron/CronService.ts';
+import { NetService } from './net/NetService.ts';
+import { storeProjectSecrets } from './vault/projectSecrets.ts';
 import { StorageService } from './storage/StorageService.ts';
 import { trustedProxies } from './clientAddress.ts';
 import type { WorkerLimits } from './functions/limits.ts';
@@ -32,6 +34,8 @@ export interface StackOptions {
   trustedProxies?: string[];
   /** Edge Function limits other than hosted Supabase's (and the environment's). */
   functionLimits?: Partial<WorkerLimits>;
+  /** Secrets every function gets besides supabase/functions/.env's, as `supabase secrets set` would set them. */
+  functionSecrets?: Record<string, string>;
 }
 
 export interface Stack {
@@ -123,7 +127,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       functionsDir: resolve(projectRoot, 'functions'),
       functions: config.functions,
       jwtSecret: keys.jwtSecret,
-      platformEnv: () => ({ SUPABASE_URL: apiUrl, SUPABASE_ANON_KEY: keys.anonKey, SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey, SUPABASE_DB_URL: database.url }),
+      platformEnv: () => ({
+        ...options.functionSecrets,
+        SUPABASE_URL: apiUrl,
+        SUPABASE_ANON_KEY: keys.anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
+        SUPABASE_DB_URL: database.url,
+      }),
       watch: options.watchFunctions,
       limits: options.functionLimits,
     });
@@ -158,7 +168,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     const address = server.address() as AddressInfo;
     apiUrl = `http://127.0.0.1:${address.port}`;
-    // Supabase Cron's jobs (pg_cron), where this server has no pg_cron of its own.
+    // What SQL needs to call the functions (Vault), the requests it sends (pg_net) and the jobs
+    // that send them (pg_cron), where this server has none of these extensions of its own.
+    await storeProjectSecrets(sql, { project_url: apiUrl, service_role_key: keys.serviceRoleKey });
+    const net = new NetService(sql, options.log);
+    await net.start();
     const cron = new CronService(sql, options.log);
     await cron.start();
     return {
@@ -173,6 +187,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       database,
       async stop() {
         await realtime.stop(); // first: its upgraded sockets would keep server.close() waiting
+        await net.stop(); // before the API closes, so requests to its functions end as stopped
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
         await functions.stop();

@@ -58,33 +58,3 @@ export async function uploadDone(client: SupabaseClient, workspaceId: string, fi
   if (answer.load.status !== 'done') throw new Error(`${fileName}: ${answer.load.status} ${answer.load.error_summary ?? ''}`);
 }
 
-/**
- * A conversions file sent slowly, `batches` chunks of 500 rows 20 ms apart, so a test can act
- * while its load runs. Returns the status the function answers with (0 if the request broke).
- */
-export function uploadSlowly(apiUrl: string, token: string, workspaceId: string, fileName: string, batches = 300): Promise<number> {
-  const header = 'event_id,event_time,event_type,campaign_id,offer_id,geo,payout,currency\n';
-  const encoder = new TextEncoder();
-  let chunk = 0;
-  const slow = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (chunk === 0) controller.enqueue(encoder.encode(header));
-      if (chunk >= batches) return controller.close();
-      let rows = '';
-      for (let i = 0; i < 500; i++) rows += `${fileName}-${chunk}-${i},2026-07-02,registration,c1,o1,RU,1,USD\n`;
-      controller.enqueue(encoder.encode(rows));
-      chunk++;
-      await new Promise((r) => setTimeout(r, 20));
-    },
-  });
-  const params = new URLSearchParams({ workspace_id: workspaceId, file_name: fileName });
-  return fetch(`${apiUrl}/functions/v1/etl?${params}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-    body: slow,
-    duplex: 'half',
-  } as RequestInit).then(async (r) => {
-    await r.arrayBuffer().catch(() => undefined);
-    return r.status;
-  }, () => 0);
-}

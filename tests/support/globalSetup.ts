@@ -50,6 +50,8 @@ export async function setup(project: TestProject): Promise<void> {
     // The tests stand for a proxy in front of the gateway: the X-Forwarded-For they send gives
     // each test file its own client address, so per-IP limits do not add up across files.
     trustedProxies: ['127.0.0.1', '::1'],
+    // Slices of 256 KiB instead of 8 MiB: the tests' bigger files are then read in many slices.
+    functionSecrets: { ETL_SLICE_BYTES: String(256 * 1024) },
   });
   project.provide('stack', {
     apiUrl: stack.apiUrl,

@@ -44,15 +44,28 @@ export class CsvTokenizer {
    *   that is never closed) and reading resumes on the line after its first, so one bad
    *   quote can neither swallow the rest of the file nor grow memory.
    * @param firstLine the physical line number of the first text pushed.
+   * @param skipping the first text continues a line already refused as too long (reading a
+   *   file in slices: the slice before reported it), to be dropped up to its line break.
    */
   constructor(
     private readonly delimiter: Delimiter,
     private readonly sink: TokenizerSink,
     private readonly maxRecordChars = 1 << 20,
     firstLine = 1,
+    skipping = false,
   ) {
     this.delimiterCode = delimiter.charCodeAt(0);
     this.line = firstLine;
+    this.skippingLine = skipping;
+  }
+
+  /**
+   * Where reading stands: the physical line of the first text not yet part of an emitted
+   * record (or error), and whether that line is being dropped as too long. A file read in
+   * slices resumes there.
+   */
+  get position(): { line: number; skipping: boolean } {
+    return { line: this.line, skipping: this.skippingLine };
   }
 
   /** Tokenizes the next piece of text, emitting every record it completes. */
@@ -97,7 +110,8 @@ export class CsvTokenizer {
       // Fast paths: a whole line (no lone CR) is split natively; quoted values within it
       // are then rejoined. Only a quoted value spanning lines needs the field-by-field parser.
       if (lfAt !== -1 && (crAt === -1 || crAt >= lfAt - 1)) {
-        const end = crAt === lfAt - 1 ? crAt : lfAt;
+        // (crAt is -1 when there is no CR, which must not pass for a CR before a LF at 0.)
+        const end = crAt !== -1 && crAt === lfAt - 1 ? crAt : lfAt;
         const values = quoteAt === -1 || quoteAt > lfAt ? buf.slice(pos, end).split(delimiter) : splitQuotedLine(buf.slice(pos, end), delimiter);
         if (values !== null && end - pos <= this.maxRecordChars) {
           sink.record(line, values);

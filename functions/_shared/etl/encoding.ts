@@ -95,12 +95,25 @@ export class StreamDecoder {
   private detected: DetectedEncoding = 'ascii';
   private hasBom = false;
 
-  constructor(forced?: TextEncodingName) {
+  /**
+   * @param continuing the bytes are a later part of a file (read in slices) whose bytes so far
+   *   were ASCII: no byte order mark, no binary-file check, detection goes on from here.
+   */
+  constructor(forced?: TextEncodingName, continuing = false) {
     if (forced) {
       this.decoder = new TextDecoder(forced);
       this.state = 'decided';
       this.detected = forced;
+    } else if (continuing) {
+      this.decoder = new TextDecoder('utf-8');
+      this.state = 'ascii';
+      this.consumed = nulCheckBytes;
     }
+  }
+
+  /** Bytes held back undecoded while the encoding is still open (a file read in slices starts its next slice at them). */
+  get heldBytes(): number {
+    return this.held.length;
   }
 
   get encoding(): DetectedEncoding {

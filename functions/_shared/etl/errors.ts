@@ -4,7 +4,7 @@
  */
 export class EtlFileError extends Error {
   constructor(
-    readonly code: 'empty_file' | 'binary_file' | 'missing_columns' | 'invalid_mapping' | 'unknown_source',
+    readonly code: 'empty_file' | 'binary_file' | 'missing_columns' | 'invalid_mapping' | 'unknown_source' | 'header_too_long' | 'file_missing' | 'record_too_long',
     message: string,
   ) {
     super(message);

@@ -22,8 +22,38 @@ const K = new Int32Array([
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
+/**
+ * Where an incremental SHA-256 stands, as JSON: a file hashed in slices (docs/imports.md) is
+ * hashed by one invocation after another, each going on from the state the last one saved.
+ */
+export interface Sha256State {
+  /** The eight working words, as signed 32-bit integers. */
+  words: number[];
+  /** Bytes not yet compressed (fewer than 64), as hex. */
+  pending: string;
+  totalBytes: number;
+}
+
 /** An incremental SHA-256: `update` with each chunk, then `hex` once. */
 export class Sha256 implements IncrementalHash {
+  /** Goes on from a state {@link save} gave. */
+  static restore(saved: Sha256State): Sha256 {
+    const hash = new Sha256();
+    if (saved.words.length !== 8 || saved.pending.length % 2 !== 0 || saved.pending.length > 126) throw new Error('Sha256: not a saved state');
+    hash.state.set(saved.words);
+    for (let i = 0; i < saved.pending.length / 2; i++) hash.pending[i] = parseInt(saved.pending.slice(i * 2, i * 2 + 2), 16);
+    hash.pendingLength = saved.pending.length / 2;
+    hash.totalBytes = saved.totalBytes;
+    return hash;
+  }
+
+  /** The state so far, to go on from later with {@link restore}. */
+  save(): Sha256State {
+    if (this.finished) throw new Error('Sha256: save after digest');
+    const pending = Array.from(this.pending.subarray(0, this.pendingLength), (byte) => byte.toString(16).padStart(2, '0')).join('');
+    return { words: Array.from(this.state), pending, totalBytes: this.totalBytes };
+  }
+
   private readonly state = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
   private readonly words = new Int32Array(64);
   private readonly pending = new Uint8Array(64);

@@ -18,7 +18,7 @@ export { copyColumns, copyTextValue, toCopyText, type CopyTextOptions } from './
 export { CsvTokenizer, detectDelimiter, type Delimiter, type TokenizerSink } from './csvTokenizer.ts';
 export { detectEncoding, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './encoding.ts';
 export { EtlFileError, formatLineNumber, rowError, type RowError } from './errors.ts';
-export { contentHash, Sha256, withContentHash, type IncrementalHash } from './hash.ts';
+export { contentHash, Sha256, withContentHash, type IncrementalHash, type Sha256State } from './hash.ts';
 export {
   applyMapping,
   detectSource,
@@ -34,7 +34,8 @@ export {
   type SourceDetection,
 } from './headerMapping.ts';
 export { keepLastByNaturalKey, naturalKeyColumns, naturalKeyOf } from './naturalKey.ts';
-export { parseFile, type CsvFile, type CsvHeader, type CsvRecord, type ParseOptions, type ParseProgress, type RecordBatch } from './parseFile.ts';
+export { parseFile, type CsvFile, type CsvHeader, type CsvRecord, type ParseOptions, type ParseProgress, type RecordBatch, type SlicePosition, type SliceStart } from './parseFile.ts';
+export { lineStart, nextSliceStart, sliceLength, type SliceContinuation } from './slices.ts';
 export { previewFile, type FilePreview, type PreviewOptions } from './preview.ts';
 export { canonicalColumns, isSourceName, molocoHeader, sourceNames, sourceSpec, type ColumnSpec, type SourceName, type SourceSpec, type ValueType } from './sources.ts';
 export { validateBatches, type LoadProgress, type ValidatedBatch } from './validateBatches.ts';

@@ -24,6 +24,33 @@ export interface ParseOptions {
   maxRecordChars?: number;
   /** Aborting it stops the reading at the next chunk and cancels the stream. */
   signal?: AbortSignal;
+  /**
+   * The stream is a slice of the file that ends before the file does: the record it ends in
+   * is left unread (not an error) for the next slice, which starts where {@link CsvFile.position}
+   * says (see slices.ts).
+   */
+  partial?: boolean;
+  /** The stream is a later slice of a file: no header line; it starts at this point. */
+  resume?: SliceStart;
+}
+
+/** Where a later slice of a file starts, and what the first slice learnt of the file. */
+export interface SliceStart {
+  header: CsvHeader;
+  /** The physical line of the slice's first byte. */
+  line: number;
+  /** The slice starts on a line already refused as too long, to be dropped to its end. */
+  skipping: boolean;
+}
+
+/** Where the parse of a partial slice stopped. */
+export interface SlicePosition {
+  /** The physical line of the first text not yet part of a record or an error. */
+  line: number;
+  /** That line was refused as too long and is being dropped up to its end. */
+  skipping: boolean;
+  /** Bytes at the slice's end not decoded yet (held while the encoding is undecided). */
+  unread: number;
 }
 
 /** Live counters of a parse. */
@@ -63,6 +90,8 @@ export interface CsvFile extends AsyncIterable<RecordBatch> {
   readonly encoding: DetectedEncoding;
   /** Stops reading and cancels the underlying stream. */
   cancel(): Promise<void>;
+  /** Once a partial slice is read: where its parse stopped, for the next slice to start there (see slices.ts). */
+  position(): SlicePosition;
 }
 
 function isBlank(values: string[]): boolean {
@@ -109,9 +138,27 @@ class StreamingCsvFile implements CsvFile {
     private readonly stream: ReadableStream<Uint8Array>,
     private readonly options: ParseOptions,
   ) {
-    this.decoder = new StreamDecoder(options.encoding);
+    const resume = options.resume;
+    const known = resume?.header.encoding;
+    this.decoder = new StreamDecoder(options.encoding ?? (known && known !== 'ascii' ? known : undefined), resume !== undefined);
     this.batchSize = Math.max(1, options.batchSize ?? 1000);
     this.maxRecordChars = options.maxRecordChars ?? 1 << 20;
+    if (resume) {
+      this.headerInfo = resume.header;
+      this.delimiter = resume.header.delimiter;
+      this.tokenizer = new CsvTokenizer(
+        resume.header.delimiter,
+        { record: (line, values) => this.onRecord(line, values), error: (line, reason) => this.onError(line, reason) },
+        this.maxRecordChars,
+        resume.line,
+        resume.skipping,
+      );
+    }
+  }
+
+  position(): SlicePosition {
+    if (!this.tokenizer) throw new EtlFileError('header_too_long', 'The header line does not end within the first part of the file read: is this a CSV export?');
+    return { ...this.tokenizer.position, unread: this.decoder.heldBytes };
   }
 
   get progress(): ParseProgress {
@@ -179,8 +226,12 @@ class StreamingCsvFile implements CsvFile {
     this.reader ??= this.stream.getReader();
     const { done, value } = await this.reader.read();
     if (done) {
-      this.feed(this.decoder.end(), true);
-      this.tokenizer?.finish();
+      // A slice leaves its last, unfinished record (and any bytes still held for encoding
+      // detection) to the next one, which starts on that record's line.
+      if (!this.options.partial) {
+        this.feed(this.decoder.end(), true);
+        this.tokenizer?.finish();
+      }
       this.ended = true;
       this.reader.releaseLock();
       this.reader = null;

@@ -129,6 +129,14 @@ describe('text arriving in pieces', () => {
     for (let cut = 1; cut < tricky.length; cut++) expect(tokenize(tricky, { sizes: [cut, tricky.length] })).toEqual(whole);
   });
 
+  it('reads a piece that starts with a line break the same as the whole text (a LF-only file with blank lines)', () => {
+    // A piece starting with LF, with no CR anywhere, once read its whole buffer as one record.
+    const lfOnly = 'id,v\n1,a\n\n\n2,"b\n\nc"\n3,c\n';
+    const once = tokenize(lfOnly);
+    expect(once).toEqual([[1, ['id', 'v']], [2, ['1', 'a']], [3, ['']], [4, ['']], [5, ['2', 'b\n\nc']], [8, ['3', 'c']]]);
+    for (let cut = 1; cut < lfOnly.length; cut++) expect(tokenize(lfOnly, { sizes: [cut, lfOnly.length] }), `cut at ${cut}`).toEqual(once);
+  });
+
   it('reads that text as RFC 4180 says', () => {
     expect(whole).toEqual([
       [1, ['h1', 'h2', 'h3']],
