@@ -227,6 +227,39 @@ describe('resumable uploads', () => {
     await close();
   }, 180_000);
 
+  it('a load still running when the start call answers (202) is followed to its end, by polling while realtime is silent', async () => {
+    const { page, close } = await openUpload('phone', 'en-US');
+    // Realtime hears nothing: only the poll can tell the app how the load goes.
+    await page.routeWebSocket(/\/realtime\/v1\//, () => undefined);
+    const file = bigExport('followed.csv');
+    const asked: { start?: { load_id: string; mapping: unknown } } = {};
+    await page.route(`${stack.apiUrl}/functions/v1/etl`, async (route) => {
+      const start = route.request().postDataJSON() as { load_id: string; mapping: unknown };
+      asked.start = start;
+      const [row] = await sql`
+        select id, file_name, source, 'running' as status, null as phase, rows_read::text, rows_accepted::text, rows_rejected::text,
+          rows_superseded::text, error_summary, duplicate_of, created_by, started_at::text, finished_at::text
+        from public.etl_loads where id = ${start.load_id}`;
+      await route.fulfill({ status: 202, json: { load: row } });
+    });
+    await pickAndSend(page, file.path);
+    await shows(card(page).locator('[data-phase="starting"]'), 30_000);
+    expect(await card(page).getAttribute('data-status')).toBe('running');
+
+    // The start the app asked for runs now, as it would have behind the 202.
+    const real = await fetch(`${stack.apiUrl}/functions/v1/etl`, {
+      method: 'POST',
+      headers: { apikey: stack.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(asked.start),
+    });
+    expect(real.status).toBe(200);
+    await shows(screen(page, 'upload').locator('[data-upload="progress"][data-status="done"]'), 30_000);
+    expect(await card(page).locator('[data-upload="counts"]').innerText()).toMatch(/^Read [\d,]+ · accepted [\d,]+ · rejected 0$/);
+    expect(await toastMessage(page)).toMatch(/^followed\.csv loaded: [\d,]+ rows accepted, 0 rejected\.$/);
+    expect(await loadsOf('followed.csv')).toEqual([{ id: asked.start?.load_id, status: 'done' }]);
+    await close();
+  }, 180_000);
+
   it('Cancel while sending deletes what Storage has and cancels the load', async () => {
     const { page, traffic, close } = await openUpload('tablet');
     const file = bigExport('cancelled.csv');
