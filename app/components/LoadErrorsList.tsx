@@ -19,24 +19,29 @@ interface LoadErrorsListProps {
 export function LoadErrorsList({ errors, total, range, hasPrevious, hasNext, busy, onPrevious, onNext, onDownload }: LoadErrorsListProps) {
   const { t } = useTranslation();
   return (
-    <IonList className="load-errors" data-load="errors">
+    // A list of no rejected rows would be a list without items (axe: aria-required-children).
+    <section className="load-errors" data-load="errors">
       <IonListHeader>
         <IonLabel>{t('loads.rejectedRows', { total })}</IonLabel>
         <IonButton onClick={onDownload} disabled={busy || errors.length === 0} data-action="download-rejected">
           {t('loads.downloadCsv')}
         </IonButton>
       </IonListHeader>
-      {errors.map((e, i) => (
-        <IonItem key={`${e.line ?? ''}-${e.column ?? ''}-${i}`} data-line={e.line ?? ''}>
-          <IonLabel className="ion-text-wrap">
-            <h3>
-              {e.line === null ? t('loads.wholeFile') : t('loads.line', { line: e.line })}
-              {e.column ? ` · ${e.column}` : ''}
-            </h3>
-            <p>{e.reason}</p>
-          </IonLabel>
-        </IonItem>
-      ))}
+      {errors.length > 0 && (
+        <IonList>
+          {errors.map((e, i) => (
+            <IonItem key={`${e.line ?? ''}-${e.column ?? ''}-${i}`} data-line={e.line ?? ''}>
+              <IonLabel className="ion-text-wrap">
+                <h3>
+                  {e.line === null ? t('loads.wholeFile') : t('loads.line', { line: e.line })}
+                  {e.column ? ` · ${e.column}` : ''}
+                </h3>
+                <p>{e.reason}</p>
+              </IonLabel>
+            </IonItem>
+          ))}
+        </IonList>
+      )}
       {(hasPrevious || hasNext) && (
         <div className="load-errors-pager">
           <IonButton fill="clear" disabled={!hasPrevious || busy} onClick={onPrevious}>
@@ -48,6 +53,6 @@ export function LoadErrorsList({ errors, total, range, hasPrevious, hasNext, bus
           </IonButton>
         </div>
       )}
-    </IonList>
+    </section>
   );
 }

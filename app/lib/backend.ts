@@ -3,7 +3,7 @@ import type { AppConfig } from './config.ts';
 import { Connectivity, resilientFetch } from './connectivity.ts';
 import { createDataApi, type DataApi } from './dataApi.ts';
 
-let connected: { api: DataApi; client: SupabaseClient; connectivity: Connectivity } | undefined;
+let connected: { api: DataApi; client: SupabaseClient; connectivity: Connectivity; config: AppConfig } | undefined;
 
 /**
  * Makes the app's one Supabase client. Every request goes through resilientFetch, so a lost
@@ -28,7 +28,7 @@ export function connectBackend(config: AppConfig, onReachabilityChange: (reachab
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') connectivity.probeNow();
   });
-  connected = { api: createDataApi(client), client, connectivity };
+  connected = { api: createDataApi(client), client, connectivity, config };
   return connected.api;
 }
 
@@ -42,6 +42,12 @@ export function api(): DataApi {
 export function backendClient(): SupabaseClient {
   if (!connected) throw new Error('connectBackend() has not run');
   return connected.client;
+}
+
+/** Where the connected backend is (tus uploads go to its Storage endpoint with its anon key). */
+export function backendConfig(): AppConfig {
+  if (!connected) throw new Error('connectBackend() has not run');
+  return connected.config;
 }
 
 /** Asks whether the backend is back now, instead of waiting for the next probe. */

@@ -3,11 +3,10 @@ import { RequestError } from './errors.ts';
 import { array, bool, decimal, integerDigits, nonEmptyText, nullable, object, oneOf, readAs, text, uuid } from './guards.ts';
 import { readAnalyticsTable, type AnalyticsTable } from './analytics.ts';
 import type { DayRange } from './summary.ts';
-import { loadRecordColumns, toLoadRecord, toLoadRowError, type LoadRecord, type LoadRowError, type UploadChoice } from './uploads.ts';
+import { loadRecordColumns, toLoadRecord, toLoadRowError, type LoadRecord, type LoadRowError } from './uploads.ts';
 // Straight from its module: the parser barrel would bring the whole file parser into the first screen's bundle.
 import { parseSavedMapping, type SavedMapping } from '../../functions/_shared/etl/headerMapping.ts';
 import type { SourceName } from '../../functions/_shared/etl/sources.ts';
-import { FunctionsFetchError, FunctionsHttpError } from '@supabase/supabase-js';
 
 export const memberRoles = ['media_buyer', 'affiliate_manager', 'finance', 'admin', 'read_only'] as const;
 export type MemberRole = (typeof memberRoles)[number];
@@ -333,29 +332,6 @@ export function createDataApi(client: SupabaseClient) {
 
     async saveMapping(workspaceId: string, source: SourceName, mapping: SavedMapping): Promise<void> {
       dataOf(await client.from('column_mappings').upsert({ workspace_id: workspaceId, source, mapping }, { onConflict: 'workspace_id,source' }));
-    },
-
-    /**
-     * Sends a file to the ETL function and waits for the load to end. A load that ran and
-     * failed (422) is an outcome, not an error; refusals (403, 400) throw a RequestError.
-     */
-    async uploadFile(workspaceId: string, file: File, choice: UploadChoice, signal?: AbortSignal): Promise<LoadRecord> {
-      const params = new URLSearchParams({ workspace_id: workspaceId, file_name: file.name, source: choice.source, mapping: JSON.stringify(choice.mapping) });
-      const { data, error } = await client.functions.invoke(`etl?${params}`, { body: file, headers: { 'content-type': 'text/csv' }, ...(signal ? { signal } : {}) });
-      let answer: unknown = data;
-      if (error instanceof FunctionsHttpError) {
-        const response = error.context as Response;
-        answer = await response.json().catch(() => null);
-        if (response.status !== 422) {
-          const problem = readAs(object({ code: text, message: text }), answer ?? { code: '', message: response.statusText }, 'etl error');
-          throw new RequestError(response.status, problem.code, problem.message);
-        }
-      } else if (error instanceof FunctionsFetchError) {
-        throw new RequestError(0, '', error.message);
-      } else if (error) {
-        throw error;
-      }
-      return toLoadRecord(readAs(object({ load: (value) => value }), answer, 'etl answer').load);
     },
 
     /** Calls `onChange` with every changed upload row of the workspace (null when a change cannot be read). Returns the unsubscribe. */

@@ -1,4 +1,5 @@
 import { isAuthApiError, isAuthError, isAuthRetryableFetchError, isAuthWeakPasswordError } from '@supabase/supabase-js';
+import { TransferError } from './fileTransfer.ts';
 import { InvalidResponseError } from './guards.ts';
 
 /** A message for people: an i18n key (under `errors.`, `invitation.`, a feature's…) and its values. */
@@ -98,9 +99,20 @@ function authMessage(error: { code?: string | undefined; status?: number | undef
   return { key: 'errors.unexpected', values: { detail: error.message } };
 }
 
+/** A tus upload to Storage that stopped: its answers are plain text (@tus/server's). */
+function transferMessage(error: TransferError): UserMessage {
+  if (error.status === 0) return { key: 'errors.network' };
+  if (error.status === 401) return { key: 'errors.sessionEnded' };
+  if (error.status === 403) return { key: 'errors.forbidden' };
+  if (error.status === 413) return { key: 'upload.tooLarge' };
+  if (error.status >= 500) return { key: 'errors.server' };
+  return { key: 'errors.unexpected', values: { detail: error.message } };
+}
+
 /** What to tell a person about a failed request, with what they can do about it. */
 export function describeError(error: unknown): UserMessage {
   if (error instanceof RequestError) return restMessage(error);
+  if (error instanceof TransferError) return transferMessage(error);
   if (error instanceof InvalidResponseError) return { key: 'errors.invalidResponse' };
   if (isAuthWeakPasswordError(error)) {
     const minimum = /at least (\d+) characters/.exec(error.message)?.[1];

@@ -23,3 +23,25 @@ export function formatSignedPercent(fraction: number, language: Locale): string 
 export function formatSignedPoints(fraction: number, language: Locale): string {
   return new Intl.NumberFormat(language, { maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(fraction * 100);
 }
+
+const byteUnits = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+
+/**
+ * A size in bytes with its unit, in steps of 1024 as file managers count: 6291456 →
+ * "6 МБ" / "6 MB", 1536 → "1,5 кБ" / "1.5 kB", 500 → "500 байт" / "500 bytes".
+ */
+export function formatBytes(bytes: number, language: Locale): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < byteUnits.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return new Intl.NumberFormat(language, {
+    style: 'unit',
+    unit: byteUnits[unit],
+    // Short bytes read "500 byte" in English; long ones are "500 bytes" / "500 байт".
+    unitDisplay: unit === 0 ? 'long' : 'short',
+    maximumFractionDigits: unit === 0 ? 0 : 1,
+  }).format(value);
+}

@@ -140,7 +140,12 @@ export function averageLineBytes(start: Uint8Array): number | null {
 
 /** Hands a text to the browser as a downloaded file. */
 export function downloadText(fileName: string, content: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
+  downloadBlob(fileName, new Blob([content], { type }));
+}
+
+/** Hands bytes to the browser as a downloaded file. */
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -1,4 +1,4 @@
-import { IonButton, IonContent, IonPage, IonSpinner, useIonAlert } from '@ionic/react';
+import { IonButton, IonContent, IonNote, IonPage, IonSpinner, useIonAlert } from '@ionic/react';
 import { useEffect } from 'react';
 import '../theme/upload.css';
 import { useTranslation } from 'react-i18next';
@@ -13,10 +13,10 @@ import { chosenTimeZone } from '../lib/summary.ts';
 import { canUpload } from '../lib/uploads.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
-import { errorsPageSize, useLoads } from '../stores/uploads.ts';
+import { errorsPageSize, useLoads } from '../stores/loads.ts';
 import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
 
-/** One load: its counters, rejected rows (as CSV too), and Roll back / Re-apply after a confirmation. */
+/** One load: its counters, its original file, rejected rows (as CSV too), and Roll back / Re-apply after a confirmation. */
 export default function LoadPage() {
   const { t } = useTranslation();
   const { loadId = '' } = useParams();
@@ -28,6 +28,7 @@ export default function LoadPage() {
   const detailStatus = useLoads((s) => s.detailStatus);
   const names = useLoads((s) => s.names);
   const busy = useLoads((s) => s.busy);
+  const originalGone = useLoads((s) => s.originalGone);
   const workspaceId = workspace?.workspaceId;
   const count = (n: number) => formatCount(n, language);
 
@@ -68,19 +69,25 @@ export default function LoadPage() {
           started={formatMoment(load.startedAt, language, timeZone)}
           finished={load.finishedAt ? formatMoment(load.finishedAt, language, timeZone) : null}
         />
-        {mayChange && (
-          <div className="load-actions">
-            {load.status === 'done' && (
-              <IonButton color="warning" disabled={busy} onClick={() => ask('rollback')} data-action="rollback">
-                {t('loads.rollback')}
-              </IonButton>
-            )}
-            {load.status === 'rolled_back' && (
-              <IonButton disabled={busy} onClick={() => ask('reapply')} data-action="reapply">
-                {t('loads.reapply')}
-              </IonButton>
-            )}
-          </div>
+        <div className="load-actions">
+          <IonButton fill="outline" disabled={busy || originalGone === load.id} onClick={() => workspaceId && void useLoads.getState().downloadOriginal(workspaceId, load)} data-action="download-original">
+            {t('loads.original')}
+          </IonButton>
+          {mayChange && load.status === 'done' && (
+            <IonButton color="warning" disabled={busy} onClick={() => ask('rollback')} data-action="rollback">
+              {t('loads.rollback')}
+            </IonButton>
+          )}
+          {mayChange && load.status === 'rolled_back' && (
+            <IonButton disabled={busy} onClick={() => ask('reapply')} data-action="reapply">
+              {t('loads.reapply')}
+            </IonButton>
+          )}
+        </div>
+        {originalGone === load.id && (
+          <IonNote className="load-original-gone" data-load="original-gone">
+            {t('loads.originalGone')}
+          </IonNote>
         )}
         <LoadErrorsList
           errors={errors}

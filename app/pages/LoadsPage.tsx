@@ -11,7 +11,7 @@ import { chosenTimeZone } from '../lib/summary.ts';
 import { canUpload } from '../lib/uploads.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
-import { useLoads } from '../stores/uploads.ts';
+import { useLoads } from '../stores/loads.ts';
 import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
 
 /** The workspace's uploads, newest first, live: status, counts, time and who. */

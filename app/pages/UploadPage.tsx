@@ -7,16 +7,18 @@ import { UploadFilePicker } from '../components/UploadFilePicker.tsx';
 import { UploadMapping } from '../components/UploadMapping.tsx';
 import { UploadPreview } from '../components/UploadPreview.tsx';
 import { UploadProgress } from '../components/UploadProgress.tsx';
-import { formatCount } from '../lib/numbers.ts';
-import { canUpload, estimatedFraction, finishedStatuses, uploadSources, type LoadRecord } from '../lib/uploads.ts';
+import { formatBytes, formatCount, formatPercent } from '../lib/numbers.ts';
+import { canUpload, uploadSources, type LoadRecord } from '../lib/uploads.ts';
+import { uploadProgressView } from '../lib/uploadProgress.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectUser, useSession } from '../stores/session.ts';
 import { useUpload } from '../stores/uploads.ts';
 import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
 
 /**
- * Uploading an export: the file, its source and column mapping with a preview, then the
- * load live from the server with Cancel, and a toast with the outcome when it ends.
+ * Uploading an export: the file, its source and column mapping with a preview, then the file
+ * going to Storage (resumable, with its bytes sent) and the load live from the server, with
+ * Cancel, Resume after an interruption, and a toast with the outcome when it ends.
  */
 export default function UploadPage() {
   const { t } = useTranslation();
@@ -37,6 +39,8 @@ export default function UploadPage() {
       color: load.status === 'done' ? 'success' : load.status === 'failed' ? 'danger' : 'medium',
       duration: 8_000,
       position: 'top',
+      // Side by side, two buttons leave a phone's message a few letters a line.
+      layout: 'stacked',
       cssClass: 'upload-outcome',
       buttons: [
         { text: t('upload.openLoad'), handler: () => router.push(`/app/loads/${load.id}`) },
@@ -50,6 +54,15 @@ export default function UploadPage() {
     const load = await useUpload.getState().upload(workspaceId, user.id);
     if (load) announce(load);
   };
+
+  // Sending that stopped for want of a connection goes on by itself once the device is online again.
+  const interrupted = upload.step === 'interrupted';
+  useEffect(() => {
+    if (!interrupted) return undefined;
+    const resume = () => void start();
+    window.addEventListener('online', resume);
+    return () => window.removeEventListener('online', resume);
+  });
 
   const body = () => {
     if (!workspace || !user)
@@ -91,18 +104,14 @@ export default function UploadPage() {
             {t('upload.send')}
           </IonButton>
         )}
-        {(sending || step === 'finished') && file && (
+        {(sending || step === 'interrupted' || step === 'finished') && file && (
           <UploadProgress
+            {...uploadProgressView(upload, { count, bytes: (n) => formatBytes(n, language), percent: (f) => formatPercent(f, language), t })}
             fileName={file.name}
-            status={load?.status ?? null}
-            phase={load?.phase ?? null}
-            fraction={load && finishedStatuses.has(load.status) ? 1 : load?.phase === 'parsing' ? estimatedFraction(load.rowsRead, upload.bytesPerRow, file.size) : null}
-            read={count(load?.rowsRead ?? 0)}
-            accepted={count(load?.rowsAccepted ?? 0)}
-            rejected={count(load?.rowsRejected ?? 0)}
-            canCancel={sending && load !== null}
+            canCancel={sending || step === 'interrupted'}
             cancelling={upload.cancelling}
             onCancel={() => void upload.cancel()}
+            onResume={step === 'interrupted' ? () => void start() : null}
           />
         )}
         {step === 'finished' && load && (

@@ -1,23 +1,20 @@
 import { create } from 'zustand';
 import { EtlFileError, previewFile, toSavedMapping, type FilePreview, type SavedMapping, type SourceName } from '../../functions/_shared/etl/index.ts';
 import { api } from '../lib/backend.ts';
-import type { UserMessage } from '../lib/errors.ts';
-import {
-  averageLineBytes,
-  downloadText,
-  finishedStatuses,
-  rejectedRowsCsv,
-  rejectedRowsFileName,
-  withColumnHeader,
-  type LoadRecord,
-  type LoadRowError,
-} from '../lib/uploads.ts';
+import { describeError, RequestError, type UserMessage } from '../lib/errors.ts';
+import { TransferAborted, TransferError, type FileTransfer, type TransferProgress, type UnfinishedTransfer } from '../lib/fileTransfer.ts';
+import { importsApi } from '../lib/importsApi.ts';
+import { averageLineBytes, finishedStatuses, withColumnHeader, type LoadRecord, type UploadChoice } from '../lib/uploads.ts';
 import { reportError } from './notices.ts';
 
-type Step = 'choose' | 'reading' | 'ready' | 'uploading' | 'finished';
+type Step = 'choose' | 'reading' | 'ready' | 'uploading' | 'interrupted' | 'finished';
+
+/** While uploading: the file goes to Storage, then the server processes the load. */
+export type UploadStage = 'sending' | 'processing';
 
 interface UploadState {
   step: Step;
+  stage: UploadStage;
   file: File | null;
   preview: FilePreview | null;
   /** Why the file cannot be read (not a CSV, empty), for the screen to say. */
@@ -28,20 +25,32 @@ interface UploadState {
   bytesPerRow: number | null;
   /** The load on the server while it runs, then as it ended. */
   load: LoadRecord | null;
+  /** Bytes of the file Storage has, while it is being sent. */
+  transfer: TransferProgress | null;
+  /** Where an earlier, interrupted upload of this file was taken up again, in bytes. */
+  resumedFrom: number | null;
+  /** Storage has the whole file: a resume only has the load processed. */
+  fileStored: boolean;
+  /** Why sending stopped (the connection, the server): the person may resume. */
+  interruption: UserMessage | null;
   cancelling: boolean;
   pickFile(workspaceId: string, file: File): Promise<void>;
   chooseSource(workspaceId: string, source: SourceName): Promise<void>;
   mapColumn(column: string, header: string | null): Promise<void>;
   setRemember(remember: boolean): void;
-  /** Saves the mapping when asked to, sends the file and follows its load live; resolves with the load as it ended. */
+  /**
+   * Saves the mapping when asked to, sends the file to Storage (continuing an earlier upload of
+   * the same file), has the load processed and follows it live; resolves with the load as it
+   * ended, or null when it did not get that far.
+   */
   upload(workspaceId: string, userId: string): Promise<LoadRecord | null>;
   cancel(): Promise<void>;
   reset(): void;
 }
 
 const previewRows = 8;
-/** How long the ETL function's answer is awaited after the load's row says it ended. */
-const answerGraceMs = 3_000;
+/** How often a load being processed is looked at, in case realtime misses a change. */
+const pollMs = 3_000;
 
 function readFile(file: File, source?: SourceName, saved?: SavedMapping): Promise<FilePreview> {
   return previewFile(file.stream(), { rows: previewRows, ...(source ? { source } : {}), ...(saved ? { saved } : {}) });
@@ -51,7 +60,27 @@ function fileProblemOf(error: unknown): UserMessage | null {
   return error instanceof EtlFileError ? { key: `upload.fileProblem.${error.code}`, values: { detail: error.message } } : null;
 }
 
-/** The upload in progress on this device: file, source, mapping, then the load's live progress. */
+/** A failure worth resuming after: no answer, or the server's own trouble. Refusals are not. */
+function isPassing(error: unknown): boolean {
+  const status = error instanceof TransferError || error instanceof RequestError ? error.status : -1;
+  return status === 0 || status >= 500 || error instanceof TypeError;
+}
+
+/** One press of Upload (or Resume), until its load ends or it stops. */
+interface Attempt {
+  ended: Promise<LoadRecord | null>;
+  /** Ends the attempt once: with the load as it ended, or null when it stopped short. */
+  end(load: LoadRecord | null): void;
+  over: boolean;
+  request: AbortController;
+  stopFollowing(): void;
+}
+
+let attempt: Attempt | null = null;
+/** The file's transfer, kept past an interruption so Cancel can delete what Storage has. */
+let transfer: FileTransfer | null = null;
+
+/** The upload in progress on this device: file, source, mapping, the file's transfer, then the load's live progress. */
 export const useUpload = create<UploadState>()((set, get) => {
   /** Re-reads the start of the file with a source and mapping, keeping what the person chose. */
   async function reread(source: SourceName, saved: SavedMapping | undefined): Promise<void> {
@@ -67,19 +96,129 @@ export const useUpload = create<UploadState>()((set, get) => {
     }
   }
 
-  return {
-    step: 'choose',
+  function newAttempt(): Attempt {
+    let settle: (load: LoadRecord | null) => void = () => undefined;
+    const current: Attempt = {
+      ended: new Promise((resolve) => (settle = resolve)),
+      over: false,
+      request: new AbortController(),
+      stopFollowing: () => undefined,
+      end: (load) => {
+        if (current.over) return;
+        current.over = true;
+        current.stopFollowing();
+        current.request.abort();
+        if (load) set({ load, step: 'finished', cancelling: false });
+        settle(load);
+      },
+    };
+    return current;
+  }
+
+  /** Follows the load live (realtime, and a look every few seconds) until it ends. */
+  function follow(current: Attempt, workspaceId: string, loadId: string): void {
+    const seen = (load: LoadRecord) => {
+      if (current.over || load.id !== loadId) return;
+      set({ load });
+      if (finishedStatuses.has(load.status)) current.end(load);
+    };
+    const stopWatching = api().watchLoadRecords(workspaceId, (load) => load && seen(load));
+    const poll = setInterval(() => void api().loadRecord(loadId).then(seen, () => undefined), pollMs);
+    current.stopFollowing = () => {
+      stopWatching();
+      clearInterval(poll);
+    };
+  }
+
+  /**
+   * The load the file goes to: the one an unfinished upload of this file on this device
+   * belongs to while it still waits for it, else a new one.
+   */
+  async function loadToSendTo(workspaceId: string, userId: string, file: File, choice: UploadChoice): Promise<{ load: LoadRecord; resume: UnfinishedTransfer | null }> {
+    const imports = importsApi();
+    const unfinished = await imports.unfinishedTransfer(workspaceId, file);
+    if (unfinished) {
+      const load = await api().loadRecord(unfinished.loadId).catch((error: unknown) => {
+        if (isPassing(error)) throw error;
+        return null;
+      });
+      if (load?.status === 'pending' && load.createdBy === userId) return { load, resume: unfinished };
+      await imports.forgetTransfer(unfinished);
+    }
+    return { load: await imports.createLoad(workspaceId, file, choice), resume: null };
+  }
+
+  async function run(current: Attempt, workspaceId: string, userId: string, file: File, choice: UploadChoice): Promise<void> {
+    let load = get().fileStored ? get().load : null;
+    if (load) {
+      // Resumed after the file was stored: the load may have begun, or ended, meanwhile.
+      load = await api().loadRecord(load.id);
+      if (current.over) return;
+      set({ load });
+    } else {
+      const earlier = get().load;
+      const target = await loadToSendTo(workspaceId, userId, file, choice);
+      if (current.over) return;
+      load = target.load;
+      // An interrupted try whose upload cannot be continued (no storage for its URL) leaves its load behind.
+      if (earlier?.status === 'pending' && earlier.id !== load.id) void api().cancelLoad(earlier.id).catch(() => undefined);
+      set({ load, resumedFrom: null, transfer: { sent: 0, total: file.size } });
+      transfer = importsApi().sendFile(workspaceId, load.id, file, target.resume, {
+        onProgress: (progress) => !current.over && set({ transfer: progress }),
+        onResume: (offset) => !current.over && set({ resumedFrom: offset, transfer: { sent: offset, total: file.size } }),
+      });
+      await transfer.done;
+      transfer = null;
+      set({ fileStored: true });
+    }
+    set({ stage: 'processing' });
+    if (finishedStatuses.has(load.status)) return current.end(load);
+    follow(current, workspaceId, load.id);
+    if (load.status !== 'pending') return;
+    const answer = await importsApi().startLoad(load.id, choice.mapping, current.request.signal);
+    if (current.over) return;
+    set({ load: answer });
+    if (finishedStatuses.has(answer.status)) current.end(answer);
+  }
+
+  /** Sending or starting stopped: passing trouble can be resumed, a refusal goes back to the choice. */
+  function stopped(current: Attempt, error: unknown): void {
+    if (current.over || error instanceof TransferAborted) return;
+    current.end(null);
+    if (isPassing(error)) {
+      set({ step: 'interrupted', interruption: describeError(error), cancelling: false });
+      return;
+    }
+    reportError(error);
+    const load = get().load;
+    // Refused, the pending load would wait for nothing; the next try makes a new one.
+    if (load?.status === 'pending') void api().cancelLoad(load.id).catch(() => undefined);
+    set({ step: 'ready', load: null, transfer: null, fileStored: false, cancelling: false });
+  }
+
+  const initial = {
+    step: 'choose' as Step,
+    stage: 'sending' as UploadStage,
     file: null,
     preview: null,
     fileProblem: null,
     source: null,
     mapping: null,
-    remember: false,
     bytesPerRow: null,
     load: null,
+    transfer: null,
+    resumedFrom: null,
+    fileStored: false,
+    interruption: null,
     cancelling: false,
+  };
+
+  return {
+    ...initial,
+    remember: false,
     pickFile: async (workspaceId, file) => {
-      set({ file, step: 'reading', preview: null, fileProblem: null, source: null, mapping: null, load: null, bytesPerRow: null });
+      get().reset();
+      set({ file, step: 'reading' });
       try {
         const [detected, start] = await Promise.all([readFile(file), file.slice(0, 256 * 1024).arrayBuffer()]);
         if (get().file !== file) return;
@@ -114,168 +253,44 @@ export const useUpload = create<UploadState>()((set, get) => {
     upload: async (workspaceId, userId) => {
       const { file, source, mapping, remember, preview } = get();
       if (!file || !source || !mapping || !preview?.proposal || preview.proposal.missingRequired.length) return null;
-      set({ step: 'uploading', load: null, cancelling: false });
+      attempt?.end(null);
+      const current = newAttempt();
+      attempt = current;
+      set({ step: 'uploading', stage: 'sending', interruption: null, cancelling: false });
       if (remember) await api().saveMapping(workspaceId, source, mapping).catch(reportError);
-      const data = api();
-      const fileName = file.name.slice(0, 255);
-      let before = new Set<string>();
-      try {
-        before = new Set((await data.listLoads(workspaceId, 20)).map((l) => l.id));
-      } catch {
-        // Only used to tell this upload's row from older ones; the answer still names it.
-      }
-      let loadId: string | null = null;
-      let ended: LoadRecord | null = null;
-      const request = new AbortController();
-      const follow = (load: LoadRecord) => {
-        if (loadId === null && load.createdBy === userId && load.fileName === fileName && !before.has(load.id) && !finishedStatuses.has(load.status)) loadId = load.id;
-        if (load.id !== loadId || get().step !== 'uploading') return;
-        set({ load });
-        if (finishedStatuses.has(load.status) && !ended) {
-          ended = load;
-          // A cancelled load stops reading the body, and the browser may keep sending it
-          // without ever getting the answer: the load's row has said how it ended.
-          setTimeout(() => request.abort(), answerGraceMs);
-        }
-      };
-      const stopWatching = data.watchLoadRecords(workspaceId, (load) => load && follow(load));
-      // Realtime may join after the load started; a look at the list finds it then.
-      const finder = setInterval(() => {
-        if (loadId === null) void data.listLoads(workspaceId, 5).then((loads) => loads.forEach(follow), () => undefined);
-      }, 1_000);
-      try {
-        const load = await data.uploadFile(workspaceId, file, { source, mapping }, request.signal);
-        set({ load, step: 'finished' });
-        return load;
-      } catch (error) {
-        if (request.signal.aborted && ended) {
-          set({ load: ended, step: 'finished' });
-          return ended;
-        }
-        reportError(error);
-        set({ step: 'ready' });
-        return null;
-      } finally {
-        clearInterval(finder);
-        stopWatching();
-      }
+      run(current, workspaceId, userId, file, { source, mapping }).catch((error: unknown) => stopped(current, error));
+      const ended = await current.ended;
+      if (attempt === current) attempt = null;
+      return ended;
     },
     cancel: async () => {
-      const load = get().load;
-      if (!load) return;
+      const { load, fileStored } = get();
       set({ cancelling: true });
       try {
-        await api().cancelLoad(load.id);
+        // Cancel also deletes what Storage has of the file and forgets the upload.
+        if (transfer && !fileStored) await transfer.abort(true).catch(() => undefined);
+        transfer = null;
+        if (!load) {
+          attempt?.end(null);
+          set({ step: 'ready', transfer: null, cancelling: false });
+          return;
+        }
+        const cancelled = await api().cancelLoad(load.id);
+        if (!finishedStatuses.has(cancelled.status)) return; // a running load ends by itself: the follow sees it
+        if (attempt) attempt.end(cancelled);
+        else set({ load: cancelled, step: 'finished', cancelling: false });
       } catch (error) {
         reportError(error);
         set({ cancelling: false });
       }
     },
-    reset: () => set({ step: 'choose', file: null, preview: null, fileProblem: null, source: null, mapping: null, load: null, cancelling: false, bytesPerRow: null }),
+    reset: () => {
+      attempt?.end(null);
+      attempt = null;
+      // Leaving keeps what Storage has: the same file picked again continues from there.
+      void transfer?.abort(false);
+      transfer = null;
+      set(initial);
+    },
   };
 });
-
-export const errorsPageSize = 50;
-
-interface LoadsState {
-  workspaceId: string | null;
-  loads: LoadRecord[];
-  /** Display names of the people who uploaded, by user id. */
-  names: Record<string, string>;
-  status: 'idle' | 'loading' | 'ready' | 'failed';
-  detail: { load: LoadRecord; errors: LoadRowError[]; total: number; offset: number } | null;
-  detailStatus: 'idle' | 'loading' | 'ready' | 'failed';
-  busy: boolean;
-  load(workspaceId: string, quiet?: boolean): Promise<void>;
-  /** Keeps the list (and the open load) live. Returns the unsubscribe. */
-  follow(workspaceId: string): () => void;
-  open(loadId: string, offset?: number): Promise<void>;
-  change(action: 'rollback' | 'reapply', loadId: string): Promise<boolean>;
-  downloadRejected(load: LoadRecord): Promise<void>;
-}
-
-async function namesOf(loads: LoadRecord[], known: Record<string, string>): Promise<Record<string, string>> {
-  const missing = [...new Set(loads.map((l) => l.createdBy).filter((id): id is string => id !== null && !(id in known)))];
-  return missing.length ? { ...known, ...(await api().displayNames(missing)) } : known;
-}
-
-let reloadTimer: ReturnType<typeof setTimeout> | undefined;
-
-/** The workspace's load history and the load opened from it. */
-export const useLoads = create<LoadsState>()((set, get) => ({
-  workspaceId: null,
-  loads: [],
-  names: {},
-  status: 'idle',
-  detail: null,
-  detailStatus: 'idle',
-  busy: false,
-  load: async (workspaceId, quiet = false) => {
-    if (!quiet || get().workspaceId !== workspaceId) set({ workspaceId, status: 'loading', ...(get().workspaceId === workspaceId ? {} : { loads: [] }) });
-    try {
-      const loads = await api().listLoads(workspaceId);
-      const names = await namesOf(loads, get().names);
-      if (get().workspaceId === workspaceId) set({ loads, names, status: 'ready' });
-    } catch (error) {
-      reportError(error);
-      if (!quiet) set({ status: 'failed' });
-    }
-  },
-  follow: (workspaceId) =>
-    api().watchLoadRecords(workspaceId, (changed) => {
-      const { loads, detail } = get();
-      if (changed && detail?.load.id === changed.id) set({ detail: { ...detail, load: changed } });
-      const known = changed ? loads.findIndex((l) => l.id === changed.id) : -1;
-      if (changed && known >= 0) {
-        set({ loads: loads.map((l, i) => (i === known ? changed : l)) });
-        return;
-      }
-      // A new load (or an unreadable change): the list is fetched again, once per burst.
-      clearTimeout(reloadTimer);
-      reloadTimer = setTimeout(() => void get().load(workspaceId, true), 300);
-    }),
-  open: async (loadId, offset = 0) => {
-    const shown = get().detail;
-    if (shown?.load.id !== loadId) set({ detail: null, detailStatus: 'loading' });
-    try {
-      const [load, page] = await Promise.all([api().loadRecord(loadId), api().loadErrors(loadId, offset, errorsPageSize)]);
-      const names = await namesOf([load], get().names);
-      set({ detail: { load, errors: page.errors, total: page.total, offset }, names, detailStatus: 'ready' });
-    } catch (error) {
-      reportError(error);
-      if (get().detail?.load.id !== loadId) set({ detailStatus: 'failed' });
-    }
-  },
-  change: async (action, loadId) => {
-    set({ busy: true });
-    try {
-      await (action === 'rollback' ? api().rollbackLoad(loadId) : api().reapplyLoad(loadId));
-      await get().open(loadId, get().detail?.offset ?? 0);
-      const workspaceId = get().workspaceId;
-      if (workspaceId) await get().load(workspaceId, true);
-      return true;
-    } catch (error) {
-      reportError(error);
-      return false;
-    } finally {
-      set({ busy: false });
-    }
-  },
-  downloadRejected: async (load) => {
-    set({ busy: true });
-    try {
-      const all: LoadRowError[] = [];
-      // At most 10 000 rejected rows are kept per load; 1 000 per request stays under PostgREST's cap.
-      for (let offset = 0; ; offset += 1_000) {
-        const page = await api().loadErrors(load.id, offset, 1_000);
-        all.push(...page.errors);
-        if (page.errors.length < 1_000) break;
-      }
-      downloadText(rejectedRowsFileName(load.fileName), rejectedRowsCsv(all));
-    } catch (error) {
-      reportError(error);
-    } finally {
-      set({ busy: false });
-    }
-  },
-}));

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
 import { closeToasts, screen, shows, signInThroughUi, toastMessage } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
+import { seriousAxeViolations } from '../support/axe.ts';
 import { launchChromium, newAppContext, type devices } from '../support/browser.ts';
-import { db, stack } from '../support/clients.ts';
-import { upload } from '../support/etl.ts';
+import { db, serviceClient, stack } from '../support/clients.ts';
+import { importsBucket, importThroughStorage, originalPath, storedOriginal } from '../support/imports.ts';
 import { createUser, signIn, testPassword, type TestUser } from '../support/users.ts';
 
 const sql = db();
@@ -18,9 +19,13 @@ let person: TestUser;
 let reader: TestUser;
 let buyer: SupabaseClient;
 let workspaceId: string;
+/** An earlier load whose original is kept, and one whose original is gone (past the retention period). */
+let earlierLoadId: string;
+let expiredLoadId: string;
 
 const today = new Date().toISOString().slice(0, 10);
 const header = 'event_id,event_time,event_type,campaign_id,offer_id,geo,source,sub1,player_id,amount,payout,currency';
+const earlierFile = (tag: string) => `${header}\n${tag}-1,${today} 09:00,first_deposit,c1,o-alpha,RU,moloco,n1,${tag}-p1,50,40,USD\n`;
 
 /** Five conversions of which lines 3 (payout) and 5 (event time) are bad. */
 function conversionsWithBadRows(tag: string): string {
@@ -89,8 +94,15 @@ beforeAll(async () => {
     values (${workspaceId}, ${person.id}, 'media_buyer'), (${workspaceId}, ${reader.id}, 'read_only')`;
   await sql`update public.profiles set time_zone = 'UTC' where user_id in (${person.id}, ${reader.id})`;
   buyer = await signIn(person, clientIp.ip);
-  const { body } = await upload(buyer, workspaceId, 'earlier.csv', `${header}\nearlier-1,${today} 09:00,first_deposit,c1,o-alpha,RU,moloco,n1,e-p1,50,40,USD\n`);
-  if (body.load.status !== 'done') throw new Error(`earlier load: ${body.load.status}`);
+  const earlier = await importThroughStorage(buyer, workspaceId, 'earlier.csv', earlierFile('earlier'));
+  if (earlier.load.status !== 'done') throw new Error(`earlier load: ${earlier.load.status}`);
+  earlierLoadId = earlier.loadId;
+  const expired = await importThroughStorage(buyer, workspaceId, 'expired.csv', earlierFile('expired'));
+  if (expired.load.status !== 'done') throw new Error(`expired load: ${expired.load.status}`);
+  expiredLoadId = expired.loadId;
+  // The retention job removes originals with the service role.
+  const removed = await serviceClient().storage.from(importsBucket).remove([originalPath(workspaceId, expiredLoadId)]);
+  if (removed.error) throw removed.error;
 }, 120_000);
 
 afterAll(async () => {
@@ -113,7 +125,8 @@ describe.each(['phone', 'tablet'] as const)('uploads on a %s', (device) => {
     await shows(uploadScreen);
     const fileName = `tw-${device}.csv`;
     // Unique per try: the same bytes again would be recognised as a repeat.
-    await chooseFile(page, fileName, conversionsWithBadRows(`${device}-${Date.now().toString(36)}`));
+    const content = conversionsWithBadRows(`${device}-${Date.now().toString(36)}`);
+    await chooseFile(page, fileName, content);
     await shows(uploadScreen.locator('[data-upload="preview"]'));
     expect(await uploadScreen.locator('ion-select[data-upload="source"]').evaluate((select) => (select as unknown as { value: unknown }).value)).toBe('tw_events');
     await shows(uploadScreen.locator('ion-item[data-column="payout"]'));
@@ -122,8 +135,11 @@ describe.each(['phone', 'tablet'] as const)('uploads on a %s', (device) => {
     await shows(uploadScreen.locator('[data-upload="progress"]'));
     await shows(uploadScreen.locator('[data-upload="progress"][data-status="done"]'), 30_000);
     expect(await uploadScreen.locator('[data-upload="counts"]').innerText()).toBe('Прочитано 5 · принято 3 · отклонено 2');
+    // The whole file went to Storage before the load ran.
+    expect(Number(await uploadScreen.locator('[data-upload="progress"]').getAttribute('data-sent'))).toBe(Buffer.byteLength(content));
     expect(await toastMessage(page)).toContain('принято строк 3, отклонено 2');
     await closeToasts(page);
+    expect(await seriousAxeViolations(page, uploadScreen)).toEqual([]);
     const after = await totals();
     expect(after.ftds).toBe(before.ftds + 2);
 
@@ -144,6 +160,14 @@ describe.each(['phone', 'tablet'] as const)('uploads on a %s', (device) => {
     expect(csv).toHaveLength(3);
     expect(csv[1]).toMatch(/^3,payout,12\.5\.0,/);
     expect(csv[2]).toMatch(/^5,event_time,soon,/);
+
+    // The original file as it was uploaded, under its own name.
+    const [original] = await Promise.all([page.waitForEvent('download'), loadScreen.locator('[data-action="download-original"]').click()]);
+    expect(original.suggestedFilename()).toBe(fileName);
+    expect(await readFile(await original.path(), 'utf8')).toBe(content);
+    const loadId = page.url().split('/').pop() ?? '';
+    expect((await storedOriginal(workspaceId, loadId))?.toString('utf8')).toBe(content);
+    expect(await seriousAxeViolations(page, loadScreen)).toEqual([]);
 
     await confirmAlert(page, 'rollback');
     await shows(loadScreen.locator('[data-load-status="rolled_back"]'), 20_000);
@@ -171,6 +195,23 @@ describe.each(['phone', 'tablet'] as const)('uploads on a %s', (device) => {
     expect(await page.locator('ion-menu ion-item').getByText('Загрузка', { exact: true }).count()).toBe(0);
     if (device === 'tablet') await shows(page.locator('ion-menu ion-item').getByText('Загрузки', { exact: true }));
     expect(await screen(page, 'loads').locator('[data-action="new-upload"]').count()).toBe(0);
+    expect(await seriousAxeViolations(page, screen(page, 'loads'))).toEqual([]);
+
+    // Every member may take the original of a load; one past the retention period is said to be gone.
+    const loadScreen = screen(page, 'load');
+    await screen(page, 'loads').locator(`ion-item[data-load="${earlierLoadId}"]`).click();
+    await shows(loadScreen.locator('[data-load-status="done"]'));
+    const [original] = await Promise.all([page.waitForEvent('download'), loadScreen.locator('[data-action="download-original"]').click()]);
+    expect(original.suggestedFilename()).toBe('earlier.csv');
+    expect(await readFile(await original.path(), 'utf8')).toBe(earlierFile('earlier'));
+    await loadScreen.locator('[data-action="back-to-loads"]').click();
+    await screen(page, 'loads').locator(`ion-item[data-load="${expiredLoadId}"]`).click();
+    await shows(screen(page, 'load').locator('ion-card-title').getByText('expired.csv', { exact: true }));
+    await screen(page, 'load').locator('[data-action="download-original"]').click();
+    const gone = screen(page, 'load').locator('[data-load="original-gone"]');
+    await shows(gone);
+    expect(await gone.innerText()).toContain('Исходный файл больше не хранится');
+    expect(await seriousAxeViolations(page, screen(page, 'load'))).toEqual([]);
     await context.close();
   }, 60_000);
 });
