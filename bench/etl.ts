@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,14 +10,17 @@ import { startStack, type Stack } from '../supabase/local/stack.ts';
 import { freePort } from '../tests/support/globalSetup.ts';
 import { generateDemoData } from '../supabase/local/demo/generate.ts';
 import type { SuiteResult } from './report.ts';
+import { processUsage } from '../supabase/local/functions/processUsage.ts';
 import { cpuBetween, cpuSnapshot } from './processCpu.ts';
 import { formatMs, median, summarize } from './stats.ts';
 
 /**
- * The ETL end to end (issue 5): files of 100k and 1M TW conversion rows streamed through the
- * etl function (parse, validate, COPY, merge, rollups) next to a plain COPY of the same file
- * into an unindexed table; the function's peak memory; a re-import of the same file; and the
- * metrics RPC on 10M conversion rows for a 30-day dashboard.
+ * The ETL end to end (issues 5 and 14): files of 100k and 1M TW conversion rows uploaded to
+ * Storage and loaded by the etl function in slices (one invocation each: parse, validate,
+ * stage; then the apply), with hosted Supabase's Edge Function limits on, next to a plain COPY
+ * of the same file into an unindexed table; the most CPU and memory any one function worker
+ * used; a re-import of the same file; the time a load takes to go on after its workers are
+ * killed; and the metrics RPC on 10M conversion rows for a 30-day dashboard.
  */
 
 export interface EtlBenchOptions {
@@ -30,52 +33,111 @@ export interface EtlBenchOptions {
   runs?: number;
 }
 
-/** The process id of the Deno worker that runs the etl function, once it has started. */
-function etlWorkerPid(): string | undefined {
+/** The Deno workers that run the etl function now. */
+function etlWorkerPids(): number[] {
+  const pids: number[] = [];
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmdline.includes('deno') && cmdline.includes('functions/etl')) return pid;
+      if (cmdline.includes('deno') && cmdline.includes('functions/etl')) pids.push(Number(pid));
     } catch {
       // The process ended between listing and reading.
     }
   }
-  return undefined;
+  return pids;
 }
 
-/** Peak resident memory (VmHWM) of the etl function's worker, in MB. */
-function etlWorkerPeakMb(): number | undefined {
-  const pid = etlWorkerPid();
-  try {
-    const peak = pid && /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return peak ? Number(peak) / 1024 : undefined;
-  } catch {
-    return undefined;
+/**
+ * Watches every etl worker from outside (as the stack's governor does) every 50 ms: the most
+ * CPU time any one worker used over its life (a worker serves steps until it has used 1 s, then
+ * retires) and the highest resident memory of any.
+ */
+class WorkerWatch {
+  private readonly cpu = new Map<number, number>();
+  private maxRssBytes = 0;
+  private readonly timer = setInterval(() => this.sample(), 50);
+
+  private sample(): void {
+    for (const pid of etlWorkerPids()) {
+      const usage = processUsage(pid);
+      if (!usage) continue;
+      this.cpu.set(pid, usage.cpuMs);
+      this.maxRssBytes = Math.max(this.maxRssBytes, usage.rssBytes);
+    }
+  }
+
+  stop(): { workers: number; maxCpuMs: number; totalCpuMs: number; maxRssMb: number } {
+    clearInterval(this.timer);
+    this.sample();
+    const cpu = [...this.cpu.values()];
+    return { workers: cpu.length, maxCpuMs: Math.max(0, ...cpu), totalCpuMs: cpu.reduce((a, b) => a + b, 0), maxRssMb: this.maxRssBytes / 2 ** 20 };
   }
 }
 
-/** Starts the worker's peak memory afresh (Linux: 5 in clear_refs resets VmHWM to the current RSS). */
-function resetEtlWorkerPeak(): void {
-  const pid = etlWorkerPid();
-  try {
-    if (pid) writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  } catch {
-    // Not allowed here: the next peak then covers the earlier runs too.
+interface Loaded {
+  uploadMs: number;
+  processMs: number;
+  status: string;
+  accepted: number;
+  steps: number;
+}
+
+const finished = ['done', 'duplicate', 'failed', 'cancelled'];
+
+/** Follows a load to its end; `slices` is the most slices its checkpoint was seen to have committed. */
+async function waitForEnd(stack: Stack, loadId: string): Promise<{ status: string; accepted: number; slices: number }> {
+  let slices = 0;
+  for (;;) {
+    const [row] = await stack.sql<{ status: string; accepted: number; slices: number | null }[]>`
+      select l.status::text, l.rows_accepted::int as accepted, (select s.next_slice from private.etl_load_slices s where s.load_id = l.id) as slices
+      from public.etl_loads l where l.id = ${loadId}`;
+    slices = Math.max(slices, row?.slices ?? 0);
+    if (row && finished.includes(row.status)) return { status: row.status, accepted: row.accepted, slices };
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-async function uploadFile(stack: Stack, token: string, path: string, name: string, workspace: string): Promise<{ ms: number; status: string; accepted: number }> {
-  const params = new URLSearchParams({ workspace_id: workspace, file_name: name, source: 'tw_events' });
+/** As the app does: the load row, the file to Storage (imports/<workspace>/<load>/original.csv), then the start call, then the load followed to its end. */
+async function uploadFile(stack: Stack, token: string, path: string, name: string, workspace: string, beforeStart?: (loadId: string) => Promise<void>): Promise<Loaded & { loadId: string }> {
+  const headers = { authorization: `Bearer ${token}`, apikey: stack.keys.anonKey };
+  const size = statSync(path).size;
   const started = performance.now();
-  const response = await fetch(`${stack.apiUrl}/functions/v1/etl?${params}`, {
+  const created = await fetch(`${stack.apiUrl}/rest/v1/etl_loads?select=id`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(statSync(path).size) },
+    headers: { ...headers, 'content-type': 'application/json', prefer: 'return=representation' },
+    body: JSON.stringify({ workspace_id: workspace, source: 'tw_events', file_name: name, size_bytes: size }),
+  });
+  const [row] = (await created.json()) as { id: string }[];
+  if (!row) throw new Error(`the load row of ${name} could not be created (${created.status})`);
+  const stored = await fetch(`${stack.apiUrl}/storage/v1/object/imports/${workspace}/${row.id}/original.csv`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'text/csv', 'content-length': String(size), 'x-upsert': 'false' },
     body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
     duplex: 'half',
   } as RequestInit);
-  const answer = (await response.json()) as { load?: { status: string; rows_accepted: string }; message?: string };
-  if (!answer.load) throw new Error(`upload of ${name} failed: ${response.status} ${answer.message ?? ''}`);
-  return { ms: performance.now() - started, status: answer.load.status, accepted: Number(answer.load.rows_accepted) };
+  if (!stored.ok) throw new Error(`upload of ${name} to Storage failed: ${stored.status} ${await stored.text()}`);
+  const uploaded = performance.now();
+  const start = fetch(`${stack.apiUrl}/functions/v1/etl`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ load_id: row.id }),
+  }).then((r) => r.arrayBuffer(), () => undefined);
+  await beforeStart?.(row.id);
+  const end = await waitForEnd(stack, row.id);
+  await start;
+  // The slices read, and the apply.
+  return { loadId: row.id, uploadMs: uploaded - started, processMs: performance.now() - uploaded, status: end.status, accepted: end.accepted, steps: end.slices + 1 };
+}
+
+/** Kills every etl worker once the load has committed `slices` slices; the time until it commits the next one (resumed by the reaper through pg_net). */
+async function resumeAfterKill(stack: Stack, loadId: string, slices: number): Promise<number> {
+  const nextSlice = async () => (await stack.sql<{ n: number }[]>`select next_slice as n from private.etl_load_slices where load_id = ${loadId}`)[0]?.n ?? -1;
+  while ((await nextSlice()) < slices) await new Promise((r) => setTimeout(r, 20));
+  const at = await nextSlice();
+  for (const pid of etlWorkerPids()) process.kill(pid, 'SIGKILL');
+  const killed = performance.now();
+  while ((await nextSlice()) <= at) await new Promise((r) => setTimeout(r, 50));
+  return performance.now() - killed;
 }
 
 /** What each part of the stack is, for the CPU table; null for processes outside it. */
@@ -152,11 +214,17 @@ export async function etlBench(options: EtlBenchOptions = {}): Promise<SuiteResu
   const dataDir = mkdtempSync(join(tmpdir(), 'arbidesk-bench-etl-'));
   let stack: Stack | undefined;
   try {
-    // The upload is one request today: past a few hundred thousand rows it needs more than
-    // hosted Supabase's 2 s of CPU and 256 MB, and would answer 546 (the import in chunks
-    // through Storage is still to come). So the bench lifts those two limits to measure it,
-    // and its aims say whether each upload kept within them.
-    stack = await startStack({ dataDir, apiPort: 0, dbPort: await freePort(), functionLimits: { cpuSoftMs: 0, cpuHardMs: 0, memoryMb: 0 } });
+    // Hosted Supabase's Edge Function limits, as the local stack has them by default: a worker
+    // that goes past one is killed (546) and its log line counted here.
+    const limitLines: string[] = [];
+    stack = await startStack({
+      dataDir,
+      apiPort: 0,
+      dbPort: await freePort(),
+      log: (line) => {
+        if (/limit/i.test(line)) limitLines.push(line);
+      },
+    });
     const client = createClient(stack.apiUrl, stack.keys.anonKey, { auth: { persistSession: false }, realtime: { transport: ws as never } });
     const { data } = await client.auth.signInWithPassword({ email: 'buyer@demo.arbidesk.local', password: demoUsers.password });
     const token = data.session?.access_token ?? '';
@@ -164,43 +232,58 @@ export async function etlBench(options: EtlBenchOptions = {}): Promise<SuiteResu
     const rows: string[][] = [];
     const aims: SuiteResult['aims'] = [];
     let cpu: { rows: number; ms: number; parts: Map<string, number> } | undefined;
+    let resume: { ms: number; status: string; accepted: number; lines: number } | undefined;
+    const newWorkspace = async (name: string): Promise<string> => {
+      const [workspace] = await stack!.sql`insert into public.workspaces (name) values (${name}) returning id`;
+      await stack!.sql`insert into public.workspace_members values (${workspace?.id}, ${userId}, 'media_buyer')`;
+      return workspace?.id;
+    };
     for (const size of sizes) {
       log(`etl: generating a ${size.toLocaleString('en')}-row TW conversions file`);
       // scale 1 ≈ 1 000 conversion rows a day: 100 days at the needed scale.
       const files = generateDemoData({ seed: size, days: 100, endDate: '2026-03-31', scale: size / 100_000, outDir: join(dataDir, `files-${size}`) });
       const path = files.files.twEvents;
       const lines = files.summary.twEvents.rows;
-      log(`etl: uploading ${lines.toLocaleString('en')} rows through the etl function`);
+      log(`etl: loading ${lines.toLocaleString('en')} rows through Storage and the etl function`);
       // Every run loads the file into a workspace of its own: the generated files of both sizes
       // number their conversions alike, and a file loaded over the other would supersede rows.
       // The workspaces are deleted only at the end: deleting a million facts sets autovacuum
       // to work, which would share the two cores with the next run.
       const workspaces: string[] = [];
       const times: number[] = [];
-      const peaks: (number | undefined)[] = [];
-      let again: { ms: number; status: string } | undefined;
+      const watches: ReturnType<WorkerWatch['stop']>[] = [];
+      let first: Loaded | undefined;
+      let again: Loaded | undefined;
       for (let run = 0; run < runs; run++) {
-        const [workspace] = await stack.sql`insert into public.workspaces (name) values (${`Bench run ${run + 1} of ${size}`}) returning id`;
-        workspaces.push(workspace?.id);
-        await stack.sql`insert into public.workspace_members values (${workspace?.id}, ${userId}, 'media_buyer')`;
-        resetEtlWorkerPeak();
+        const workspace = await newWorkspace(`Bench run ${run + 1} of ${size}`);
+        workspaces.push(workspace);
         const before = cpuSnapshot();
-        const load = await uploadFile(stack, token, path, `bench-${size}-run-${run + 1}.csv`, workspace?.id);
+        const watch = new WorkerWatch();
+        const load = await uploadFile(stack, token, path, `bench-${size}-run-${run + 1}.csv`, workspace);
+        watches.push(watch.stop());
         if (run === 0) {
-          const parts = cpuBetween(before, cpuSnapshot(), stackPart);
+          first = load;
           // Where the first run of the largest file spent its CPU.
-          if (size === sizes.at(-1)) cpu = { rows: lines, ms: load.ms, parts };
-          const functionCpu = parts.get('etl function (Deno)') ?? 0;
-          aims.push({ label: `${size.toLocaleString('en')} rows in one request within hosted Supabase's 2 s of function CPU`, target: '≤ 2.00 s', actual: `${functionCpu.toFixed(2)} s`, met: functionCpu <= 2 });
+          if (size === sizes.at(-1)) cpu = { rows: lines, ms: load.uploadMs + load.processMs, parts: cpuBetween(before, cpuSnapshot(), stackPart) };
         }
-        if (load.status !== 'done') throw new Error(`run ${run + 1} of ${size} ended ${load.status}`);
-        times.push(load.ms);
-        peaks.push(etlWorkerPeakMb());
+        if (load.status !== 'done' || load.accepted !== lines) throw new Error(`run ${run + 1} of ${size} ended ${load.status} with ${load.accepted} rows`);
+        times.push(load.uploadMs + load.processMs);
         // The same file again, into the first run's workspace: recognised by its hash.
-        if (run === 0) again = await uploadFile(stack, token, path, `bench-${size}-again.csv`, workspace?.id);
+        if (run === 0) again = await uploadFile(stack, token, path, `bench-${size}-again.csv`, workspace);
+      }
+      if (size === sizes.at(-1)) {
+        // Every etl worker killed after the fifth slice: the reaper finds the load silent and has it go on.
+        const workspace = await newWorkspace(`Bench resume of ${size}`);
+        workspaces.push(workspace);
+        let resumeMs = 0;
+        const load = await uploadFile(stack, token, path, `bench-${size}-killed.csv`, workspace, async (loadId) => {
+          resumeMs = await resumeAfterKill(stack!, loadId, 5);
+        });
+        resume = { ms: resumeMs, status: load.status, accepted: load.accepted, lines };
       }
       const ms = median(times);
-      const peak = peaks.every((p) => p !== undefined) ? Math.max(...(peaks as number[])) : undefined;
+      const maxCpuMs = Math.max(...watches.map((w) => w.maxCpuMs));
+      const maxRssMb = Math.max(...watches.map((w) => w.maxRssMb));
       const copyMs = await plainCopyMs(stack, path);
       await stack.sql`delete from public.workspaces where id = any(${workspaces}::uuid[])`;
       // Vacuumed now rather than by autovacuum during the next measurement.
@@ -208,16 +291,21 @@ export async function etlBench(options: EtlBenchOptions = {}): Promise<SuiteResu
       const rate = (lines / ms) * 1000;
       const ratio = ms / copyMs;
       rows.push([
-        lines.toLocaleString('en'), `${(statSync(path).size / 2 ** 20).toFixed(0)} MB`, 'done', formatMs(ms),
+        lines.toLocaleString('en'), `${(statSync(path).size / 2 ** 20).toFixed(0)} MB`, formatMs(ms),
+        first ? `${formatMs(first.uploadMs)} + ${formatMs(first.processMs)}` : 'n/a',
         times.map((t) => formatMs(t)).join(' / '),
         `${Math.round(rate).toLocaleString('en')} rows/s`, formatMs(copyMs), `${ratio.toFixed(1)}x`,
-        peak === undefined ? 'n/a' : `${peak.toFixed(0)} MB`, peaks.map((p) => (p === undefined ? 'n/a' : p.toFixed(0))).join(' / '),
-        again ? `${again.status} in ${formatMs(again.ms)}` : 'n/a',
+        String(first?.steps ?? 'n/a'), `${watches[0]?.workers ?? 0}`,
+        `${(maxCpuMs / 1000).toFixed(2)} s`, `${maxRssMb.toFixed(0)} MB`,
+        again ? `${again.status} in ${formatMs(again.uploadMs + again.processMs)}` : 'n/a',
       ]);
       if (size === sizes.at(-1)) {
-        aims.push({ label: `end to end, ${lines.toLocaleString('en')} rows`, target: '≥ 100,000 rows/s', actual: `${Math.round(rate).toLocaleString('en')} rows/s`, met: rate >= 100_000 });
+        aims.push({ label: `end to end, ${lines.toLocaleString('en')} rows (upload + processing)`, target: '≥ 100,000 rows/s', actual: `${Math.round(rate).toLocaleString('en')} rows/s`, met: rate >= 100_000 });
         aims.push({ label: 'against plain COPY', target: '≤ 3x', actual: `${ratio.toFixed(1)}x`, met: ratio <= 3 });
-        if (peak !== undefined) aims.push({ label: 'function peak memory', target: '< 300 MB', actual: `${peak.toFixed(0)} MB`, met: peak < 300 });
+        aims.push({ label: 'most CPU of any one etl worker (hosted: 2 s a request; a worker retires after 1 s)', target: '< 2.00 s', actual: `${(maxCpuMs / 1000).toFixed(2)} s`, met: maxCpuMs < 2000 });
+        aims.push({ label: 'highest memory of any one etl worker', target: '< 256 MB', actual: `${maxRssMb.toFixed(0)} MB`, met: maxRssMb < 256 });
+        aims.push({ label: 'workers killed for going past a hosted limit', target: '0', actual: String(limitLines.filter((l) => /kill|546/i.test(l)).length), met: !limitLines.some((l) => /kill|546/i.test(l)) });
+        if (resume) aims.push({ label: 'a killed load goes on (kill → next slice committed), and ends with every row', target: '≤ 60 s, done', actual: `${formatMs(resume.ms)}, ${resume.status} with ${resume.accepted.toLocaleString('en')} of ${resume.lines.toLocaleString('en')}`, met: resume.ms <= 60_000 && resume.status === 'done' && resume.accepted === resume.lines });
       }
     }
     const dashboardRows = options.dashboardRows ?? 10_000_000;
@@ -227,8 +315,8 @@ export async function etlBench(options: EtlBenchOptions = {}): Promise<SuiteResu
       suite: 'etl',
       tables: [
         {
-          title: 'TW conversions through the etl function (parse → validate → COPY → merge → rollups)',
-          columns: ['rows', 'file', 'status', 'time (median)', 'runs', 'throughput', 'plain COPY', 'ratio', 'fn peak RSS (max)', 'peaks, MB', 're-import'],
+          title: 'TW conversions: upload to Storage, then the etl function in slices (parse → validate → stage; apply), hosted limits on',
+          columns: ['rows', 'file', 'time (median)', 'upload + processing (run 1)', 'runs', 'throughput', 'plain COPY', 'ratio', 'steps', 'workers', 'max CPU of a worker', 'max RSS of a worker', 're-import'],
           rows,
         },
         ...(cpu
@@ -250,6 +338,8 @@ export async function etlBench(options: EtlBenchOptions = {}): Promise<SuiteResu
       aims,
       notes: [
         'Plain COPY: the same CSV into an unlogged table without indexes or checks, over one connection.',
+        'Steps: slices of 8 MiB read, plus the apply; each is one invocation. Workers: etl worker processes seen in run 1; each serves steps until it has used 1 s of CPU (the soft limit) or half its wall clock, then a fresh one takes over.',
+        'Memory: resident set of the Deno process, runtime included (the governor counts only what a worker grew past its boot).',
         'Re-import: the same file again; its SHA-256 matches an earlier load, so nothing is merged.',
         `Each file is loaded ${runs} times, each time into a new workspace; time is the median, peak memory the highest of the runs (the worker's peak is reset before each).`,
         'The 10M conversions for the dashboard query are generated in SQL, not uploaded; the rollup is built by the same refresh the ETL runs.',
