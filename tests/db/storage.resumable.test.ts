@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../supabase/local/config.ts';
 import { db, serviceClient, stack } from '../support/clients.ts';
 import { accessToken, createUser, type TestUser } from '../support/users.ts';
 import { createBucket, ownFolderPolicies, removeBuckets } from './storage.helpers.ts';
@@ -89,7 +90,8 @@ describe('tus protocol', () => {
     expect(res.headers.get('tus-version')).toBe('1.0.0');
     expect(res.headers.get('tus-resumable')).toBe('1.0.0');
     expect(res.headers.get('tus-extension')?.split(',')).toEqual(expect.arrayContaining(['creation', 'creation-with-upload', 'termination', 'expiration']));
-    expect(Number(res.headers.get('tus-max-size'))).toBe(50 * 1024 * 1024);
+    // The project's upload limit, [storage] file_size_limit in supabase/config.toml.
+    expect(Number(res.headers.get('tus-max-size'))).toBe(loadConfig().storage.fileSizeLimit);
     // A browser's preflight gets what tus-js-client sends and reads allowed and exposed.
     const preflight = await fetch(endpoint, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'upload-offset, tus-resumable' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
