@@ -86,7 +86,8 @@ async function startUploaded(ctx: EtlContext, req: Request, userId: string, body
   if (!data) throw new HttpError(404, 'not_found', 'There is no such load in your workspaces');
   if (data.created_by !== userId) throw new HttpError(403, 'forbidden', 'Only the person who uploaded the file can start its load');
   if (data.status !== 'pending') throw new HttpError(409, 'load_started', `This load is ${String(data.status)} already`);
-  const source = typeof body.source === 'string' ? body.source : undefined;
+  // The source the uploader gave the load row (the app's choice), unless the call names another.
+  const source = typeof body.source === 'string' ? body.source : typeof data.source === 'string' ? data.source : undefined;
   checkSource(source);
   const network = typeof body.network === 'string' ? body.network : (data.network ?? undefined);
   checkNetwork(network);
