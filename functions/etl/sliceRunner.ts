@@ -48,15 +48,24 @@ const applyStepMs = 140_000;
 /** What a step did: the load goes on with the next slice, or there is nothing more to do here. */
 export type StepOutcome = { next: number } | { finished: true } | { nothing: true };
 
-/** The slice as the one chunk of a stream (no copy). */
+/**
+ * The slice as a stream of 64 KiB views (no copy): the decoder and the tokenizer then hold a
+ * piece at a time, not the whole slice as one string.
+ */
 function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let at = 0;
   return new ReadableStream({
-    start(controller) {
-      if (bytes.length) controller.enqueue(bytes);
-      controller.close();
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(at, at + streamPieceBytes));
+      at += streamPieceBytes;
     },
   });
 }
+
+/** COPY text sent to the staging table once this much has gathered, so a slice's rows are never all in memory at once. */
+const copyEveryChars = 2 ** 20;
+const streamPieceBytes = 64 * 2 ** 10;
 
 /** The checkpoint row, as private.etl_slice_claim answers it. */
 interface Checkpoint {
@@ -248,7 +257,21 @@ async function parseSlice(
   // Kept as JSON: a key joins its columns with NUL, which a text column cannot hold.
   let lastKey = checkpoint.last_key === null ? null : (JSON.parse(checkpoint.last_key) as string);
   let repeatsKeys = checkpoint.repeats_keys;
-  const copyText: string[] = [];
+  const [stage] = await conn<{ name: string }[]>`select private.etl_stage_name(${loadId}) as name`;
+  const copyStatement = `copy private."${stage?.name}" (${copyColumns(source).map((c) => `"${c}"`).join(', ')}) from stdin`;
+  let copyText: string[] = [];
+  let copyChars = 0;
+  const sendCopy = async (): Promise<void> => {
+    if (!copyText.length) return;
+    const text = copyText.join('');
+    copyText = [];
+    copyChars = 0;
+    await copyBytes(conn, copyStatement, new TextEncoder().encode(text));
+    // Its answer tells whether the database took the COPY, and frees the connection for the next one.
+    await conn`select 1`;
+  };
+  // A slice that turns out to hold no whole record is read again, longer: what it staged goes.
+  await conn`savepoint etl_slice`;
   const errors: RowError[] = [];
   let storedRoom = Math.max(0, maxStoredErrors - checkpoint.errors_stored);
   let stored = 0;
@@ -266,19 +289,24 @@ async function parseSlice(
         lastKey = key;
       }
     }
-    if (batch.rows.length) copyText.push(toCopyText(batch.rows, copyOptions));
+    if (batch.rows.length) {
+      const text = toCopyText(batch.rows, copyOptions);
+      copyText.push(text);
+      copyChars += text.length;
+      if (copyChars >= copyEveryChars) await sendCopy();
+    }
     const keep = batch.errors.slice(0, storedRoom);
     storedRoom -= keep.length;
     stored += keep.length;
     errors.push(...keep);
   }
   const position = fileEnds ? null : nextSliceStart(slice, header.encoding === 'ascii' ? file.encoding : header.encoding, firstLine, file.position());
-  if (!fileEnds && !position) return 'longer';
-
-  const stage = await conn<{ name: string }[]>`select private.etl_stage_name(${loadId}) as name`;
-  if (copyText.length) {
-    await copyBytes(conn, `copy private."${stage[0]?.name}" (${copyColumns(source).map((c) => `"${c}"`).join(', ')}) from stdin`, new TextEncoder().encode(copyText.join('')));
+  if (!fileEnds && !position) {
+    copyText = [];
+    await conn`rollback to savepoint etl_slice`;
+    return 'longer';
   }
+  await sendCopy();
   await writeErrors(conn, { loadId, workspaceId: load.workspace_id }, errors);
 
   const consumed = fileEnds ? slice.length : (position?.offset ?? 0);

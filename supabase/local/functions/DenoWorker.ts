@@ -156,10 +156,14 @@ export class DenoWorker {
   }
 
   private spawn(): Running {
-    const { name, entrypoint, denoConfig, log } = this.options;
+    const { name, entrypoint, denoConfig, log, limits } = this.options;
     const args = [
       'run',
       '--no-prompt',
+      // Supabase's edge runtime gives each isolate a heap of the memory limit, so V8 collects
+      // garbage as the heap nears it, rather than growing until the governor sees the process
+      // past the limit; a heap that cannot stay under it ends the worker, as on hosted.
+      ...(limits.memoryMb > 0 ? [`--v8-flags=--max-old-space-size=${limits.memoryMb}`] : []),
       // Packages come from the project's node_modules (installed and pinned by package-lock),
       // so functions run offline and with the same versions as the Node side.
       '--node-modules-dir=manual',
