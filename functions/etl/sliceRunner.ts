@@ -300,7 +300,9 @@ async function parseSlice(
     stored += keep.length;
     errors.push(...keep);
   }
-  const position = fileEnds ? null : nextSliceStart(slice, header.encoding === 'ascii' ? file.encoding : header.encoding, firstLine, file.position());
+  // The encoding as the bytes have told it by now (the header may have been all ASCII).
+  const encoding = header.encoding === 'ascii' ? file.encoding : header.encoding;
+  const position = fileEnds ? null : nextSliceStart(slice, encoding, firstLine, file.position());
   if (!fileEnds && !position) {
     copyText = [];
     await conn`rollback to savepoint etl_slice`;
@@ -312,7 +314,7 @@ async function parseSlice(
   const consumed = fileEnds ? slice.length : (position?.offset ?? 0);
   const hash = checkpoint.hash_state ? Sha256.restore(checkpoint.hash_state) : new Sha256();
   hash.update(slice.subarray(0, consumed));
-  const knownHeader: CsvHeader = { ...header, encoding: header.encoding === 'ascii' ? file.encoding : header.encoding };
+  const knownHeader: CsvHeader = { ...header, encoding };
   const rowsRead = Number(checkpoint.rows_read) + progress.rowsRead;
   const rowsAccepted = Number(checkpoint.rows_accepted) + progress.rowsAccepted;
   const rowsRejected = Number(checkpoint.rows_rejected) + progress.rowsRejected;

@@ -112,10 +112,8 @@ declare
 begin
   select * into current from public.etl_loads l where l.id = load;
   fact := private.etl_fact(current.source);
-  select string_agg(format('%I text', a.attname), ', ' order by a.attnum) into columns
-  from pg_attribute a
-  where a.attrelid = ('public.' || quote_ident(fact.table_name))::regclass and a.attnum > 0 and not a.attisdropped
-    and a.attname not in ('workspace_id', 'load_id', 'is_active');
+  select string_agg(format('%I text', c.name), ', ' order by c.n) into columns
+  from unnest(private.etl_columns(fact.table_name)) with ordinality c(name, n);
   execute format('drop table if exists private.%I', stage);
   execute format('create table private.%I (seq bigint generated always as identity, workspace_id text, load_id text, %s)', stage, columns);
   -- Nobody but the service reads it; RLS on, as on every table.
@@ -182,13 +180,15 @@ set search_path = ''
 as $$
 declare
   current public.etl_loads := private.etl_load_for_change(load_id);
+  in_slices boolean;
 begin
   select * into current from public.etl_loads l where l.id = load_id for update;
   if current.status not in ('pending', 'running') then
     raise exception 'This load is % and cannot be cancelled', current.status using errcode = 'P0001';
   end if;
-  if exists (select 1 from private.etl_load_slices s where s.load_id = current.id) or not private.etl_worker_alive(current) then
-    if not exists (select 1 from private.etl_load_slices s where s.load_id = current.id) then
+  in_slices := exists (select 1 from private.etl_load_slices s where s.load_id = current.id);
+  if in_slices or not private.etl_worker_alive(current) then
+    if not in_slices then
       perform private.etl_end_worker_session(current.id);
     end if;
     update public.etl_loads l
