@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import { createClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { demoUsers } from '../supabase/local/demoUsers.ts';
 import { startStack, type Stack } from '../supabase/local/stack.ts';
+import { etlWorkerPids } from '../tests/support/etlWorkers.ts';
 import { freePort } from '../tests/support/globalSetup.ts';
 import { generateDemoData } from '../supabase/local/demo/generate.ts';
 import type { SuiteResult } from './report.ts';
@@ -31,20 +32,6 @@ export interface EtlBenchOptions {
   dashboardRows?: number;
   /** Uploads of each file (into fresh workspaces after the first); the median time is the figure. */
   runs?: number;
-}
-
-/** The Deno workers that run the etl function now. */
-function etlWorkerPids(): number[] {
-  const pids: number[] = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmdline.includes('deno') && cmdline.includes('functions/etl')) pids.push(Number(pid));
-    } catch {
-      // The process ended between listing and reading.
-    }
-  }
-  return pids;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SupabaseClient } from '@supabase/supabase-js';
@@ -7,6 +7,7 @@ import { demoUsers } from '../../supabase/local/demoUsers.ts';
 import { demoWorkspaceId } from '../../supabase/local/demoData.ts';
 import { startStack, type Stack } from '../../supabase/local/stack.ts';
 import { client } from '../support/clients.ts';
+import { etlWorkerPids } from '../support/etlWorkers.ts';
 import { freePort } from '../support/globalSetup.ts';
 
 /**
@@ -33,23 +34,6 @@ afterAll(async () => {
   await own?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** The Deno processes running this stack's etl function: children of this process. */
-function etlWorkerPids(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('functions/etl/index.ts')) pids.push(pid);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
-}
 
 function killWorkers(): void {
   for (const pid of etlWorkerPids()) process.kill(pid, 'SIGKILL');
