@@ -234,7 +234,9 @@ declare
   current public.etl_loads;
   checkpoint private.etl_load_slices;
 begin
-  select * into current from public.etl_loads l where l.id = load;
+  -- The load's row before its checkpoint, the order a delete of the load (or its workspace)
+  -- cascades in: the other order deadlocks with it. The step updates that row anyway.
+  select * into current from public.etl_loads l where l.id = load for update;
   if current.status is distinct from 'running' then
     return;
   end if;
