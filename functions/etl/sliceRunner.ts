@@ -16,18 +16,20 @@ import {
   type Sha256State,
   type SourceName,
 } from '../_shared/etl/index.ts';
-import { copyBytes } from './copyBytes.ts';
+import { openCopy } from './copyStream.ts';
 import type { ImportObjects } from './importObjects.ts';
 import { chooseMapping, writeErrors, type LoadRequest } from './loadMapping.ts';
 
 /**
- * One step of a load read from Storage in slices (docs/imports.md, and
- * 20261207120000_etl_imports_in_slices.sql for the tables). A step is either a slice — read a
- * byte range of the file, parse its whole records, stage the valid rows, store the rejected
- * ones and the checkpoint, all in one transaction — or, once all of the file is read, the
- * apply: the staged rows into the facts in one transaction, so readers see all of the load at
- * once. Each step fits well inside a hosted invocation: a slice of 8 MiB costs about a quarter
- * of a second of CPU and some 60 MB; the apply is the database's work, the function only waits.
+ * One step of a load read from Storage in slices (docs/imports.md; the tables in
+ * 20261207120000_etl_imports_in_slices.sql and 20261208090000_etl_stage_unlogged.sql). A step
+ * is either a slice — read a byte range of the file, parse its whole records, stage the valid
+ * rows (one COPY, fed as they are validated, into the load's unlogged staging table), store the
+ * rejected ones and the checkpoint, all in one transaction — or, once all of the file is read,
+ * the apply: the staged rows into the facts in one transaction, so readers see all of the load
+ * at once. Each step fits well inside a hosted invocation: a slice of 8 MiB costs about a
+ * quarter of a second of CPU and some 60 MB; the apply is the database's work, the function
+ * only waits.
  */
 
 /** Bytes read per slice, unless ETL_SLICE_BYTES says otherwise (tests make files of many slices with it). */
@@ -63,8 +65,6 @@ function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
   });
 }
 
-/** COPY text sent to the staging table once this much has gathered, so a slice's rows are never all in memory at once. */
-const copyEveryChars = 2 ** 20;
 const streamPieceBytes = 64 * 2 ** 10;
 
 /** The checkpoint row, as private.etl_slice_claim answers it. */
@@ -258,57 +258,48 @@ async function parseSlice(
   let lastKey = checkpoint.last_key === null ? null : (JSON.parse(checkpoint.last_key) as string);
   let repeatsKeys = checkpoint.repeats_keys;
   const [stage] = await conn<{ name: string }[]>`select private.etl_stage_name(${loadId}) as name`;
-  const copyStatement = `copy private."${stage?.name}" (${copyColumns(source).map((c) => `"${c}"`).join(', ')}) from stdin`;
-  let copyText: string[] = [];
-  let copyChars = 0;
-  const sendCopy = async (): Promise<void> => {
-    if (!copyText.length) return;
-    const text = copyText.join('');
-    copyText = [];
-    copyChars = 0;
-    await copyBytes(conn, copyStatement, new TextEncoder().encode(text));
-    // Its answer tells whether the database took the COPY, and frees the connection for the next one.
-    await conn`select 1`;
-  };
+  const copyStatement = `copy private."${stage?.name}" (${['line', ...copyColumns(source)].map((c) => `"${c}"`).join(', ')}) from stdin`;
   // A slice that turns out to hold no whole record is read again, longer: what it staged goes.
   await conn`savepoint etl_slice`;
+  const copy = await openCopy(conn, copyStatement);
+  const encoder = new TextEncoder();
   const errors: RowError[] = [];
   let storedRoom = Math.max(0, maxStoredErrors - checkpoint.errors_stored);
   let stored = 0;
   let progress = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, blankLines: 0 };
-  const copyOptions = { workspaceId: load.workspace_id, loadId, defaults: [] as (string | undefined)[] };
-  for await (const batch of validateBatches(file, mapping)) {
-    progress = batch.progress;
-    if (!repeatsKeys) {
-      for (const row of batch.rows) {
-        const key = keyOf(row);
-        if (lastKey !== null && !(key > lastKey)) {
-          repeatsKeys = true;
-          break;
+  const copyOptions = { workspaceId: load.workspace_id, loadId, defaults: [] as (string | undefined)[], withLine: true };
+  try {
+    for await (const batch of validateBatches(file, mapping)) {
+      progress = batch.progress;
+      if (!repeatsKeys) {
+        for (const row of batch.rows) {
+          const key = keyOf(row);
+          if (lastKey !== null && !(key > lastKey)) {
+            repeatsKeys = true;
+            break;
+          }
+          lastKey = key;
         }
-        lastKey = key;
       }
+      // The database takes each batch while the next is parsed.
+      if (batch.rows.length) await copy.write(encoder.encode(toCopyText(batch.rows, copyOptions)));
+      const keep = batch.errors.slice(0, storedRoom);
+      storedRoom -= keep.length;
+      stored += keep.length;
+      errors.push(...keep);
     }
-    if (batch.rows.length) {
-      const text = toCopyText(batch.rows, copyOptions);
-      copyText.push(text);
-      copyChars += text.length;
-      if (copyChars >= copyEveryChars) await sendCopy();
-    }
-    const keep = batch.errors.slice(0, storedRoom);
-    storedRoom -= keep.length;
-    stored += keep.length;
-    errors.push(...keep);
+    await copy.end();
+  } catch (error) {
+    await copy.abort(error as Error);
+    throw error;
   }
   // The encoding as the bytes have told it by now (the header may have been all ASCII).
   const encoding = header.encoding === 'ascii' ? file.encoding : header.encoding;
   const position = fileEnds ? null : nextSliceStart(slice, encoding, firstLine, file.position());
   if (!fileEnds && !position) {
-    copyText = [];
     await conn`rollback to savepoint etl_slice`;
     return 'longer';
   }
-  await sendCopy();
   await writeErrors(conn, { loadId, workspaceId: load.workspace_id }, errors);
 
   const consumed = fileEnds ? slice.length : (position?.offset ?? 0);

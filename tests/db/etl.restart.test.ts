@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsers } from '../../supabase/local/demoUsers.ts';
 import { demoWorkspaceId } from '../../supabase/local/demoData.ts';
@@ -58,4 +59,37 @@ describe('a database restart in the middle of a load', () => {
     const [rollup] = await own.sql`select sum(registrations)::int as n from public.daily_metrics`;
     expect(rollup?.n).toBe(rows + 2);
   }, 150_000);
+
+  it('a crash of the database empties the staging of a load (an unlogged table): the load starts over and ends with every row and every rejection once', async () => {
+    const header = 'event_id,event_time,event_type,campaign_id,offer_id,geo,payout,currency\n';
+    const as = () => client(token, { apiUrl: own.apiUrl, headers: { authorization: `Bearer ${token}` } });
+    const rows = 12_000;
+    let file = header;
+    // Every 1000th row has an event type no export has: 12 rejections, each to be kept once.
+    for (let i = 0; i < rows; i++) file += `k${String(i).padStart(6, '0')},2026-07-04,${i % 1000 === 999 ? 'bogus' : 'registration'},c1,o1,RU,1,USD\n`;
+    const response = upload(as(), demoWorkspaceId, 'crashed.csv', file).then((r) => r.status, () => 0);
+    const slices = async () => {
+      const [row] = await own.sql`select s.next_slice, (select c.relpersistence from pg_class c
+          where c.relnamespace = 'private'::regnamespace and c.relname = private.etl_stage_name(s.load_id)) as persistence
+        from private.etl_load_slices s join public.etl_loads l on l.id = s.load_id where l.file_name = 'crashed.csv'`;
+      return row as { next_slice: number; persistence: string } | undefined;
+    };
+    await expect.poll(async () => (await slices())?.next_slice ?? 0, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+    expect((await slices())?.persistence).toBe('u');
+    // A backend killed by SIGKILL makes the postmaster end every session and run crash recovery,
+    // which resets unlogged tables: the rows staged so far are gone, the checkpoint is not.
+    const victim = postgres(own.dbUrl, { max: 1, onnotice: () => undefined });
+    const [backend] = await victim`select pg_backend_pid() as pid`;
+    process.kill(Number(backend?.pid), 'SIGKILL');
+    await victim.end({ timeout: 1 }).catch(() => undefined);
+    await response;
+    await expect.poll(async () => own.sql`select status::text from public.etl_loads where file_name = 'crashed.csv'`.then((r) => r[0]?.status, () => 'unreachable'), { timeout: 120_000, interval: 250 }).toBe('done');
+
+    const [load] = await own.sql`select id, rows_read::int, rows_accepted::int, rows_rejected::int from public.etl_loads where file_name = 'crashed.csv'`;
+    expect(load).toMatchObject({ rows_read: rows, rows_accepted: rows - 12, rows_rejected: 12 });
+    const [events] = await own.sql`select count(*)::int as n, count(distinct event_id)::int as distinct from public.tw_events where is_active and load_id = ${load?.id}`;
+    expect(events).toEqual({ n: rows - 12, distinct: rows - 12 });
+    const errors = await own.sql`select line::int from public.etl_load_errors where load_id = ${load?.id} order by line`;
+    expect(errors.map((e) => e.line)).toEqual(Array.from({ length: 12 }, (_, k) => 2 + k * 1000 + 999));
+  }, 180_000);
 });

@@ -23,6 +23,8 @@ export interface CopyTextOptions {
    * fact table's defaults of its NOT NULL columns ('' for key cells, 0 for counts).
    */
   defaults?: readonly (string | undefined)[];
+  /** Each line starts with the row's line in the file (a staging table's first column, which orders it). */
+  withLine?: boolean;
 }
 
 const special = /[\\\t\n\r]/;
@@ -44,7 +46,7 @@ export function toCopyText(rows: readonly CanonicalRow[], options: CopyTextOptio
       cells[i] = value === null || value === undefined ? (missing[i] ?? '\\N') : copyTextValue(value);
     }
     cells.length = values.length;
-    text += `${prefix}${cells.join('\t')}\n`;
+    text += options.withLine ? `${row.line}\t${prefix}${cells.join('\t')}\n` : `${prefix}${cells.join('\t')}\n`;
   }
   return text;
 }

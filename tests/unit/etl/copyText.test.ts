@@ -21,4 +21,10 @@ describe('COPY text', () => {
       { ...ids, defaults: [undefined, undefined, undefined, undefined, '', undefined, '', undefined, '0'] });
     expect(text).toBe('w\tl\t2026-03-01\tc\to\t\\N\t\t\\N\t\t1\t0\n');
   });
+
+  it('starts each line with the row\'s line in the file when asked (the staging table\'s order)', () => {
+    const rows = [{ line: 7, values: ['a'] }, { line: 12, values: [null] }];
+    expect(toCopyText(rows, { ...ids, withLine: true })).toBe('7\tw\tl\ta\n12\tw\tl\t\\N\n');
+    expect(toCopyText(rows, ids)).toBe('w\tl\ta\nw\tl\t\\N\n');
+  });
 });
