@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import { handler } from '../_shared/http.ts';
 import { supabaseEnv } from '../_shared/supabaseClient.ts';
 import { etl } from './handler.ts';
-import { importObjects } from './importObjects.ts';
+import { importObjects } from '../_shared/importObjects.ts';
 import { defaultSliceBytes } from './sliceRunner.ts';
 
 const env = supabaseEnv((name) => Deno.env.get(name));

@@ -17,7 +17,7 @@ import {
   type SourceName,
 } from '../_shared/etl/index.ts';
 import { copyBytes } from './copyBytes.ts';
-import type { ImportObjects } from './importObjects.ts';
+import type { ImportObjects } from '../_shared/importObjects.ts';
 import { chooseMapping, writeErrors, type LoadRequest } from './loadMapping.ts';
 
 /**
