@@ -1,0 +1,50 @@
+import { IonNote } from '@ionic/react';
+import { useTranslation } from 'react-i18next';
+
+interface LoadOriginalRetentionProps {
+  /** The day the retention job removed the original, formatted; null while it has not. */
+  removedOn: string | null;
+  /** The day until which the original is kept and the retention in days; null when not finished or kept for ever. */
+  keptUntil: { day: string; days: number } | null;
+  /** The workspace keeps originals for ever, and this load has finished. */
+  keptForever: boolean;
+  /** The original was asked for and Storage did not have it, without the retention job saying it removed it. */
+  gone: boolean;
+  /** The time zone the days are in, as the person chose it. */
+  timeZone: string;
+}
+
+/** What became, or becomes, of a load's original file under the workspace's retention setting. */
+export function LoadOriginalRetention({ removedOn, keptUntil, keptForever, gone, timeZone }: LoadOriginalRetentionProps) {
+  const { t } = useTranslation();
+  const zone = <span className="load-original-zone">{t('loads.dateZone', { zone: timeZone.replace(/_/g, ' ') })}</span>;
+  if (removedOn) {
+    return (
+      <IonNote className="load-original-note" data-load="original-removed">
+        {t('loads.originalRemoved', { date: removedOn })} {zone}
+      </IonNote>
+    );
+  }
+  if (gone) {
+    return (
+      <IonNote className="load-original-note" data-load="original-gone">
+        {t('loads.originalGone')}
+      </IonNote>
+    );
+  }
+  if (keptUntil) {
+    return (
+      <IonNote className="load-original-note" data-load="original-kept-until">
+        {t('loads.keptUntil', { until: keptUntil.day, days: keptUntil.days })} {zone}
+      </IonNote>
+    );
+  }
+  if (keptForever) {
+    return (
+      <IonNote className="load-original-note" data-load="original-kept-forever">
+        {t('loads.keptForever')}
+      </IonNote>
+    );
+  }
+  return null;
+}
