@@ -17,34 +17,21 @@ interface LoadOriginalRetentionProps {
 /** What became, or becomes, of a load's original file under the workspace's retention setting. */
 export function LoadOriginalRetention({ removedOn, keptUntil, keptForever, gone, timeZone }: LoadOriginalRetentionProps) {
   const { t } = useTranslation();
-  const zone = <span className="load-original-zone">{t('loads.dateZone', { zone: timeZone.replace(/_/g, ' ') })}</span>;
-  if (removedOn) {
-    return (
-      <IonNote className="load-original-note" data-load="original-removed">
-        {t('loads.originalRemoved', { date: removedOn })} {zone}
-      </IonNote>
-    );
-  }
-  if (gone) {
-    return (
-      <IonNote className="load-original-note" data-load="original-gone">
-        {t('loads.originalGone')}
-      </IonNote>
-    );
-  }
-  if (keptUntil) {
-    return (
-      <IonNote className="load-original-note" data-load="original-kept-until">
-        {t('loads.keptUntil', { until: keptUntil.day, days: keptUntil.days })} {zone}
-      </IonNote>
-    );
-  }
-  if (keptForever) {
-    return (
-      <IonNote className="load-original-note" data-load="original-kept-forever">
-        {t('loads.keptForever')}
-      </IonNote>
-    );
-  }
-  return null;
+  const zone = t('loads.dateZone', { zone: timeZone.replace(/_/g, ' ') });
+  // The first that holds, as [data-load, text]: what the retention job did outranks what Storage answered.
+  const [state, text] = removedOn
+    ? ['original-removed', `${t('loads.originalRemoved', { date: removedOn })} ${zone}`]
+    : gone
+      ? ['original-gone', t('loads.originalGone')]
+      : keptUntil
+        ? ['original-kept-until', `${t('loads.keptUntil', { until: keptUntil.day, days: keptUntil.days })} ${zone}`]
+        : keptForever
+          ? ['original-kept-forever', t('loads.keptForever')]
+          : [null, null];
+  if (!state) return null;
+  return (
+    <IonNote className="load-original-note" data-load={state}>
+      {text}
+    </IonNote>
+  );
 }
