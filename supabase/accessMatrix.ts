@@ -40,7 +40,7 @@ export const modules: Module[] = [
   {
     name: 'Workspace settings',
     access: { ...everyone('read'), admin: 'write' },
-    tables: [{ name: 'workspaces', operations: ['select', 'update'], note: 'created by create_workspace(); never deleted through the API' }],
+    tables: [{ name: 'workspaces', operations: ['select', 'update'], note: 'created by create_workspace(); never deleted through the API; includes import_retention_days, how long originals of finished loads are kept' }],
   },
   {
     name: 'Users and roles',
@@ -66,7 +66,7 @@ export const modules: Module[] = [
     name: 'Analytics and ETL',
     access: { ...everyone('read'), media_buyer: 'write', admin: 'write' },
     tables: [
-      { name: 'etl_loads', operations: ['select', 'insert'], note: 'rolled back, re-applied and cancelled with rollback_load(), reapply_load(), cancel_load()' },
+      { name: 'etl_loads', operations: ['select', 'insert'], note: 'rolled back, re-applied and cancelled with rollback_load(), reapply_load(), cancel_load(); original_removed_at is set only by the retention job' },
       { name: 'etl_load_errors', operations: ['select'], note: 'written by the ETL function' },
       { name: 'column_mappings', operations: ['select', 'insert', 'update', 'delete'] },
       { name: 'tw_events', operations: ['select'], note: 'facts: written only by the ETL function' },

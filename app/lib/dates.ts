@@ -17,6 +17,13 @@ export function formatMoment(isoMoment: string, language: Locale, timeZone: stri
   return new Intl.DateTimeFormat(language, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(moment);
 }
 
+/** The calendar day of a moment in `timeZone`, with its year: "8 мар. 2027 г." / "Mar 8, 2027". */
+export function formatDate(moment: Date | string, language: Locale, timeZone: string): string {
+  const at = typeof moment === 'string' ? new Date(moment) : moment;
+  if (Number.isNaN(at.getTime())) return String(moment);
+  return new Intl.DateTimeFormat(language, { timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(at);
+}
+
 /** The time of day of a moment, HH:MM, in the device's time zone (for "as of 14:05"). */
 export function formatClock(isoMoment: string, language: Locale): string {
   const moment = new Date(isoMoment);

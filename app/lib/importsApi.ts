@@ -14,7 +14,7 @@ import {
   type TransferHandlers,
   type UnfinishedTransfer,
 } from './fileTransfer.ts';
-import { object, readAs, text } from './guards.ts';
+import { decimal, nullable, object, readAs, text } from './guards.ts';
 import { loadRecordColumns, toLoadRecord, type LoadRecord, type UploadChoice } from './uploads.ts';
 
 /** The ad network a spend file's load names until its rows say otherwise (the ETL's default). */
@@ -81,6 +81,18 @@ export function createImportsApi(client: SupabaseClient, config: AppConfig) {
         }
       }
       return toLoadRecord(readAs(object({ load: (value) => value }), answer, 'etl answer').load);
+    },
+
+    /** How many days the workspace keeps the originals of finished loads; null: for ever. */
+    async importRetention(workspaceId: string): Promise<number | null> {
+      const row = dataOf(await client.from('workspaces').select('import_retention_days').eq('id', workspaceId).single().retry(false));
+      return readAs(object({ import_retention_days: nullable(decimal) }), row, 'workspace').import_retention_days;
+    },
+
+    /** Changes it (RLS lets only the workspace's admins: for anyone else no row changes, which is an error here). */
+    async setImportRetention(workspaceId: string, days: number | null): Promise<number | null> {
+      const row = dataOf(await client.from('workspaces').update({ import_retention_days: days }).eq('id', workspaceId).select('import_retention_days').single());
+      return readAs(object({ import_retention_days: nullable(decimal) }), row, 'workspace').import_retention_days;
     },
 
     /** The file a load was made from, or null when it is no longer kept (the retention period). */

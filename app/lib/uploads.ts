@@ -21,6 +21,8 @@ export interface LoadRecord {
   createdBy: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** When the retention job removed the original from Storage. */
+  originalRemovedAt: string | null;
 }
 
 /** What the upload is told: the file's source and how its headers map onto canonical columns. */
@@ -38,7 +40,7 @@ export interface LoadRowError {
 }
 
 export const loadRecordColumns =
-  'id, file_name, source, status, phase, rows_read, rows_accepted, rows_rejected, rows_superseded, error_summary, duplicate_of, created_by, started_at, finished_at';
+  'id, file_name, source, status, phase, rows_read, rows_accepted, rows_rejected, rows_superseded, error_summary, duplicate_of, created_by, started_at, finished_at, original_removed_at';
 
 // Built on first use: dataApi.ts imports this module, so loadStatuses is not there yet when it loads.
 let readLoadRecord: ReturnType<typeof loadRecordReader> | undefined;
@@ -58,6 +60,7 @@ const loadRecordReader = () =>
   created_by: nullable(uuid),
   started_at: text,
   finished_at: nullable(text),
+  original_removed_at: nullable(text),
   });
 
 /** An etl_loads row from REST, an RPC, realtime or the ETL function's answer (bigints as numbers or digits). */
@@ -79,6 +82,7 @@ export function toLoadRecord(row: unknown): LoadRecord {
     createdBy: l.created_by,
     startedAt: l.started_at,
     finishedAt: l.finished_at,
+    originalRemovedAt: l.original_removed_at,
   };
 }
 
@@ -91,6 +95,19 @@ export function toLoadRowError(row: unknown): LoadRowError {
 
 /** Statuses after which a load changes no more by itself. */
 export const finishedStatuses: ReadonlySet<LoadStatus> = new Set(['done', 'duplicate', 'failed', 'cancelled', 'rolled_back']);
+
+/** The retention periods the settings offer, in days (null: keep for ever); the server takes any from 1 to 3650. */
+export const retentionChoices = [30, 90, 180, 365, null] as const;
+
+/**
+ * Until when a finished load's original is kept under a retention of `days` (null: for ever,
+ * or not finished yet); the retention job removes it within the hour after that.
+ */
+export function originalKeptUntil(load: Pick<LoadRecord, 'status' | 'finishedAt'>, days: number | null): Date | null {
+  if (days === null || load.finishedAt === null || !finishedStatuses.has(load.status)) return null;
+  const finished = new Date(load.finishedAt);
+  return Number.isNaN(finished.getTime()) ? null : new Date(finished.getTime() + days * 86_400_000);
+}
 
 function csvField(value: string | number | null): string {
   const cell = value === null ? '' : String(value);

@@ -1,22 +1,27 @@
-import { IonButton, IonContent, IonNote, IonPage, IonSpinner, useIonAlert } from '@ionic/react';
+import { IonButton, IonContent, IonPage, IonSpinner, useIonAlert } from '@ionic/react';
 import { useEffect } from 'react';
 import '../theme/upload.css';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import { LoadErrorsList } from '../components/LoadErrorsList.tsx';
 import { LoadFacts } from '../components/LoadFacts.tsx';
+import { LoadOriginalRetention } from '../components/LoadOriginalRetention.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { formatMoment } from '../lib/dates.ts';
+import { formatDate, formatMoment } from '../lib/dates.ts';
 import { formatCount } from '../lib/numbers.ts';
 import { chosenTimeZone } from '../lib/summary.ts';
-import { canUpload } from '../lib/uploads.ts';
+import { canUpload, finishedStatuses, originalKeptUntil } from '../lib/uploads.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
 import { errorsPageSize, useLoads } from '../stores/loads.ts';
+import { selectRetentionOf, useRetention } from '../stores/retention.ts';
 import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
 
-/** One load: its counters, its original file, rejected rows (as CSV too), and Roll back / Re-apply after a confirmation. */
+/**
+ * One load: its counters, its original file (until when it is kept, or when retention removed
+ * it), rejected rows (as CSV too), and Roll back / Re-apply after a confirmation.
+ */
 export default function LoadPage() {
   const { t } = useTranslation();
   const { loadId = '' } = useParams();
@@ -30,6 +35,7 @@ export default function LoadPage() {
   const busy = useLoads((s) => s.busy);
   const originalGone = useLoads((s) => s.originalGone);
   const workspaceId = workspace?.workspaceId;
+  const retention = useRetention(selectRetentionOf(workspaceId));
   const count = (n: number) => formatCount(n, language);
 
   useEffect(() => {
@@ -37,6 +43,10 @@ export default function LoadPage() {
   }, [loadId]);
 
   useEffect(() => (workspaceId ? useLoads.getState().follow(workspaceId) : undefined), [workspaceId]);
+
+  useEffect(() => {
+    if (workspaceId) void useRetention.getState().load(workspaceId);
+  }, [workspaceId]);
 
   const ask = (action: 'rollback' | 'reapply') =>
     void confirm({
@@ -60,6 +70,8 @@ export default function LoadPage() {
     }
     const { load, errors, total, offset } = detail;
     const mayChange = canUpload(workspace?.role);
+    const keptUntil = retention === undefined ? null : originalKeptUntil(load, retention);
+    const removed = load.originalRemovedAt !== null;
     return (
       <>
         <LoadFacts
@@ -70,7 +82,7 @@ export default function LoadPage() {
           finished={load.finishedAt ? formatMoment(load.finishedAt, language, timeZone) : null}
         />
         <div className="load-actions">
-          <IonButton fill="outline" disabled={busy || originalGone === load.id} onClick={() => workspaceId && void useLoads.getState().downloadOriginal(workspaceId, load)} data-action="download-original">
+          <IonButton fill="outline" disabled={busy || removed || originalGone === load.id} onClick={() => workspaceId && void useLoads.getState().downloadOriginal(workspaceId, load)} data-action="download-original">
             {t('loads.original')}
           </IonButton>
           {mayChange && load.status === 'done' && (
@@ -84,11 +96,13 @@ export default function LoadPage() {
             </IonButton>
           )}
         </div>
-        {originalGone === load.id && (
-          <IonNote className="load-original-gone" data-load="original-gone">
-            {t('loads.originalGone')}
-          </IonNote>
-        )}
+        <LoadOriginalRetention
+          removedOn={load.originalRemovedAt ? formatDate(load.originalRemovedAt, language, timeZone) : null}
+          keptUntil={keptUntil && retention ? { day: formatDate(keptUntil, language, timeZone), days: retention } : null}
+          keptForever={retention === null && finishedStatuses.has(load.status)}
+          gone={originalGone === load.id}
+          timeZone={timeZone}
+        />
         <LoadErrorsList
           errors={errors}
           total={count(total)}

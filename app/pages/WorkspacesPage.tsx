@@ -1,15 +1,21 @@
 import { IonButton, IonContent, IonIcon, IonNote, IonPage, IonRefresher, IonRefresherContent, IonSpinner, useIonAlert, type RefresherEventDetail } from '@ionic/react';
 import { addOutline } from 'ionicons/icons';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ImportRetentionSetting } from '../components/ImportRetentionSetting.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { WorkspaceList } from '../components/WorkspaceList.tsx';
 import { api } from '../lib/backend.ts';
 import { reportError, reportSuccess } from '../stores/notices.ts';
+import { selectRetentionOf, useRetention } from '../stores/retention.ts';
 import { selectUser, useSession } from '../stores/session.ts';
-import { selectMemberships, selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
+import { selectCurrentWorkspace, selectMemberships, selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
 
-/** The workspace switcher: the person's workspaces and roles; the choice is remembered on this device. */
+/**
+ * The workspace switcher: the person's workspaces and roles; the choice is remembered on this
+ * device. Below, the chosen workspace's retention of imported originals (admins change it).
+ */
 export default function WorkspacesPage() {
   const { t } = useTranslation();
   const [prompt] = useIonAlert();
@@ -19,6 +25,13 @@ export default function WorkspacesPage() {
   const status = useWorkspace(selectWorkspaceStatus);
   const choose = useWorkspace((s) => s.choose);
   const load = useWorkspace((s) => s.load);
+  const current = useWorkspace(selectCurrentWorkspace);
+  const retention = useRetention(selectRetentionOf(currentId ?? undefined));
+  const savingRetention = useRetention((s) => s.saving);
+
+  useEffect(() => {
+    if (currentId) void useRetention.getState().load(currentId);
+  }, [currentId]);
 
   const refresh = async (event: CustomEvent<RefresherEventDetail>) => {
     if (user) await load(user.id);
@@ -71,6 +84,15 @@ export default function WorkspacesPage() {
               <p className="ion-padding-horizontal">
                 <IonNote>{t('workspaces.remembered')}</IonNote>
               </p>
+              {current && (
+                <ImportRetentionSetting
+                  workspaceName={current.workspaceName}
+                  days={retention}
+                  canChange={current.role === 'admin'}
+                  disabled={savingRetention}
+                  onChange={(days) => void useRetention.getState().change(current.workspaceId, days)}
+                />
+              )}
               <div className="ion-padding-horizontal">
                 <IonButton fill="outline" onClick={askName}>
                   <IonIcon slot="start" icon={addOutline} aria-hidden="true" />

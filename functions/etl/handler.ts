@@ -3,7 +3,7 @@ import { isSourceName, type SourceName } from '../_shared/etl/index.ts';
 import { bearerToken, HttpError, json } from '../_shared/http.ts';
 import { verifiedClaims } from '../_shared/jwt.ts';
 import { userClient, type SupabaseEnv } from '../_shared/supabaseClient.ts';
-import { importObjectName, type ImportObjects } from './importObjects.ts';
+import { importObjectName, type ImportObjects } from '../_shared/importObjects.ts';
 import { inBackground, stepAndChain, type ChainEnv } from './sliceChain.ts';
 import { waitForLoad } from './waitForLoad.ts';
 

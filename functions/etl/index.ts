@@ -1,15 +1,12 @@
 import postgres from 'postgres';
 import { handler } from '../_shared/http.ts';
-import { supabaseEnv } from '../_shared/supabaseClient.ts';
+import { importObjects } from '../_shared/importObjects.ts';
+import { serviceEnv } from '../_shared/supabaseClient.ts';
 import { etl } from './handler.ts';
-import { importObjects } from './importObjects.ts';
 import { defaultSliceBytes } from './sliceRunner.ts';
 
-const env = supabaseEnv((name) => Deno.env.get(name));
-const dbUrl = Deno.env.get('SUPABASE_DB_URL');
-const serviceKey = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY');
-if (!dbUrl) throw new Error('SUPABASE_DB_URL is not set');
-if (!serviceKey) throw new Error('SUPABASE_SERVICE_ROLE_KEY is not set');
+const env = serviceEnv((name) => Deno.env.get(name));
+const { dbUrl, serviceKey } = env;
 // One small pool per worker: a step holds one connection for its transaction; heartbeats and waits use others.
 const sql = postgres(dbUrl, { max: 6, onnotice: () => {} });
 const objects = importObjects(env.url, serviceKey);

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import type { ImportObjects } from './importObjects.ts';
+import type { ImportObjects } from '../_shared/importObjects.ts';
 import { runStep } from './sliceRunner.ts';
 
 /**

@@ -16,8 +16,8 @@ import {
   type Sha256State,
   type SourceName,
 } from '../_shared/etl/index.ts';
+import type { ImportObjects } from '../_shared/importObjects.ts';
 import { openCopy } from './copyStream.ts';
-import type { ImportObjects } from './importObjects.ts';
 import { chooseMapping, writeErrors, type LoadRequest } from './loadMapping.ts';
 
 /**

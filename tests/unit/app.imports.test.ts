@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { describeError, RequestError } from '../../app/lib/errors.ts';
 import { loadIdOfObject, originalObjectName, TransferError, transferChunkBytes } from '../../app/lib/fileTransfer.ts';
 import { createImportsApi } from '../../app/lib/importsApi.ts';
+import { formatDate } from '../../app/lib/dates.ts';
 import { formatBytes } from '../../app/lib/numbers.ts';
 import { uploadProgressView, type UploadProgressState } from '../../app/lib/uploadProgress.ts';
-import type { LoadRecord } from '../../app/lib/uploads.ts';
+import { originalKeptUntil, toLoadRecord, type LoadRecord } from '../../app/lib/uploads.ts';
 
 const workspaceId = '0b6c2a8e-1d7a-4f3e-8f43-2b0c9a1e5d22';
 const loadId = '6f1c7f0e-3a53-4c8e-9d59-6a1d9f2b7c11';
@@ -39,6 +40,29 @@ describe('originals in Storage', () => {
 
   it('sends chunks of exactly 6 MB, as Supabase Storage requires', () => {
     expect(transferChunkBytes).toBe(6 * 1024 * 1024);
+  });
+});
+
+describe('retention of the original', () => {
+  it('is kept the retention\'s days after the load finished, a day shown in the person\'s time zone', () => {
+    const finished = load({ status: 'done', finishedAt: '2026-12-08T21:30:00Z' });
+    const until = originalKeptUntil(finished, 90);
+    expect(until?.toISOString()).toBe('2027-03-08T21:30:00.000Z');
+    expect(formatDate(until ?? '', 'en', 'UTC')).toBe('Mar 8, 2027');
+    // Past 21:00 UTC it is already the next day in Moscow.
+    expect(formatDate(until ?? '', 'en', 'Europe/Moscow')).toBe('Mar 9, 2027');
+    expect(formatDate(until ?? '', 'ru', 'Europe/Moscow')).toBe('9 мар. 2027 г.');
+  });
+
+  it('has no end while the load runs, or when the workspace keeps originals for ever', () => {
+    expect(originalKeptUntil(load({ status: 'running', finishedAt: null }), 90)).toBeNull();
+    expect(originalKeptUntil(load({ status: 'pending', finishedAt: '2026-12-08T21:30:00Z' }), 90)).toBeNull();
+    expect(originalKeptUntil(load({ status: 'failed', finishedAt: '2026-12-08T21:30:00Z' }), null)).toBeNull();
+  });
+
+  it('reads when the retention job removed it from the load row (absent in older answers)', () => {
+    expect(toLoadRecord({ ...loadRow, status: 'done', original_removed_at: '2027-03-09T00:23:01+00:00' }).originalRemovedAt).toBe('2027-03-09T00:23:01+00:00');
+    expect(toLoadRecord(loadRow).originalRemovedAt).toBeNull();
   });
 });
 
@@ -94,6 +118,7 @@ const load = (changes: Partial<LoadRecord>): LoadRecord => ({
   createdBy: null,
   startedAt: '2026-11-26T10:00:00+00:00',
   finishedAt: null,
+  originalRemovedAt: null,
   ...changes,
 });
 

@@ -20,7 +20,15 @@ export interface ImportObjects {
   size(name: string): Promise<number | null>;
   /** Stores a new object from a stream (never overwrites one). */
   write(name: string, body: ReadableStream<Uint8Array>, contentLength: string | null): Promise<void>;
+  /**
+   * Removes objects (at most 1000, storage-api's cap per request) and answers the names Storage
+   * removed; a name it no longer had is simply not among them.
+   */
+  remove(names: string[]): Promise<string[]>;
 }
+
+/** How long one request to Storage may take before it counts as unanswered. */
+const storageTimeoutMs = 30_000;
 
 function objectUrl(url: string, kind: 'authenticated' | 'upload' | 'info', name: string): string {
   const path = name.split('/').map(encodeURIComponent).join('/');
@@ -73,6 +81,21 @@ export function importObjects(url: string, serviceKey: string): ImportObjects {
       });
       if (!response.ok) throw new StorageUnavailable(`Storage refused the file (${response.status}): ${(await response.text()).slice(0, 300)}`);
       await response.body?.cancel();
+    },
+    async remove(names) {
+      // DELETE /object/<bucket> with {prefixes}: storage-api's deleteObjects, supabase-js's remove().
+      const response = await fetch(`${url}/storage/v1/object/${importsBucket}`, {
+        method: 'DELETE',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ prefixes: names }),
+        signal: AbortSignal.timeout(storageTimeoutMs),
+      });
+      if (!response.ok) throw new StorageUnavailable(`Storage answered ${response.status} removing ${names.length} objects: ${(await response.text()).slice(0, 200)}`);
+      const removed: unknown = await response.json();
+      if (!Array.isArray(removed)) throw new StorageUnavailable('Storage answered the removal with something other than a list of objects');
+      return removed.flatMap((object: unknown) =>
+        object !== null && typeof object === 'object' && 'name' in object && typeof object.name === 'string' ? [object.name] : [],
+      );
     },
   };
 }
