@@ -63,6 +63,11 @@ export const modules: Module[] = [
     tables: [{ name: 'audit_log', operations: ['select'], note: 'written only by triggers; nobody changes or deletes it' }],
   },
   {
+    name: 'Alerts',
+    access: everyone('read'),
+    tables: [{ name: 'alerts', operations: ['select'], note: 'raised and resolved only by the server; acknowledged with acknowledge_alert() by every role but read_only' }],
+  },
+  {
     name: 'Analytics and ETL',
     access: { ...everyone('read'), media_buyer: 'write', admin: 'write' },
     tables: [

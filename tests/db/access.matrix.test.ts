@@ -141,6 +141,11 @@ const samples: Record<string, Sample> = {
     change: { name: 'Renamed preset' },
     insert: (ws) => ({ workspace_id: ws, name: `new-preset-${Date.now()}`, selection: { range: { preset: 'last7' }, groupBy: ['offer'], columns: ['profit'], filters: {}, sort: null } }),
   },
+  alerts: {
+    target: (ws) => ({ workspace_id: ws, kind: 'data_stale' }),
+    change: { severity: 'info' },
+    insert: (ws) => ({ workspace_id: ws, kind: 'load_failed', severity: 'warning', subject_type: 'load', subject_id: 'forged' }),
+  },
   audit_log: {
     target: (ws) => ({ workspace_id: ws }),
     change: { table_name: 'tampered' },
@@ -212,6 +217,8 @@ async function prepareRows(): Promise<void> {
     await sql`delete from public.daily_metrics where workspace_id = ${ws}`;
     await sql`insert into public.daily_metrics (workspace_id, date, campaign_id, revenue) values (${ws}, '2026-03-01', 'seeded', 1)`;
     await prepareOfferRows(ws);
+    await sql`select private.raise_alert(${ws}, 'data_stale', 'warning', 'source', 'tw_events')`;
+    await sql`update public.alerts set severity = 'warning' where workspace_id = ${ws} and kind = 'data_stale'`;
     // Owned by the spare member: "write own" roles must not touch it, admins may.
     await sql`insert into public.saved_filters (id, workspace_id, owner_id, name, selection)
       values (${seeded(ws, 'f9')}, ${ws}, ${spare.id}, 'Seeded preset', '{"range": {"preset": "today"}, "groupBy": [], "columns": ["spend"]}')
