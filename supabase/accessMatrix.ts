@@ -22,6 +22,8 @@ export interface TableRule {
   operations: Operation[];
   /** Why some operations are missing, for the docs. */
   note?: string;
+  /** Rows are seen only by the member they belong to ("read own" / "write own" then hide others' rows). */
+  ownerOnly?: boolean;
 }
 
 export interface Module {
@@ -45,7 +47,7 @@ export const modules: Module[] = [
   {
     name: 'Users and roles',
     access: { ...everyone('read own'), admin: 'write' },
-    tables: [{ name: 'workspace_members', operations: ['select', 'update', 'delete'], note: 'joined only through create_workspace() and accept_invitation() (the person\'s consent); the last admin cannot be removed or demoted' }],
+    tables: [{ name: 'workspace_members', operations: ['select', 'update', 'delete'], ownerOnly: true, note: 'joined only through create_workspace() and accept_invitation() (the person\'s consent); the last admin cannot be removed or demoted' }],
   },
   {
     name: 'Invitations',
@@ -66,6 +68,21 @@ export const modules: Module[] = [
     name: 'Alerts',
     access: everyone('read'),
     tables: [{ name: 'alerts', operations: ['select'], note: 'raised and resolved only by the server; acknowledged with acknowledge_alert() by every role but read_only' }],
+  },
+  {
+    name: 'Alert rules (who is told of what)',
+    access: everyone('write own'),
+    tables: [{ name: 'alert_rules', operations: ['select', 'insert', 'update', 'delete'], ownerOnly: true, note: 'each person\'s own, per kind; without one, the role\'s default' }],
+  },
+  {
+    name: 'Alert silences',
+    access: { ...everyone('write own'), admin: 'write', read_only: 'read' },
+    tables: [{ name: 'alert_silences', operations: ['select', 'insert', 'delete'], note: 'lifted by their author or an admin; never changed, at most 90 days' }],
+  },
+  {
+    name: 'Alert notifications (outbox and delivery log)',
+    access: { ...everyone('read own'), admin: 'read' },
+    tables: [{ name: 'alert_notifications', operations: ['select'], ownerOnly: true, note: 'queued by the server when an alert fires, rises or escalates; sent by the delivery function' }],
   },
   {
     name: 'Analytics and ETL',

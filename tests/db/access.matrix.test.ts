@@ -141,6 +141,21 @@ const samples: Record<string, Sample> = {
     change: { name: 'Renamed preset' },
     insert: (ws) => ({ workspace_id: ws, name: `new-preset-${Date.now()}`, selection: { range: { preset: 'last7' }, groupBy: ['offer'], columns: ['profit'], filters: {}, sort: null } }),
   },
+  alert_rules: {
+    target: (ws) => ({ workspace_id: ws, user_id: spare.id }),
+    change: { min_severity: 'critical' },
+    insert: (ws, member) => ({ workspace_id: ws, user_id: member.id, kind: 'payout_due', min_severity: 'info', channels: ['email'] }),
+  },
+  alert_silences: {
+    target: (ws) => ({ workspace_id: ws, reason: 'Seeded silence' }),
+    change: { reason: 'Tampered' },
+    insert: (ws) => ({ workspace_id: ws, kind: 'data_stale', until: new Date(Date.now() + 86_400_000).toISOString(), reason: 'new-silence' }),
+  },
+  alert_notifications: {
+    target: (ws) => ({ workspace_id: ws, user_id: spare.id }),
+    change: { status: 'sent' },
+    insert: (ws, member) => ({ workspace_id: ws, alert_id: ws, user_id: member.id, channel: 'email', reason: 'fired', severity: 'info' }),
+  },
   alerts: {
     target: (ws) => ({ workspace_id: ws, kind: 'data_stale' }),
     change: { severity: 'info' },
@@ -217,8 +232,6 @@ async function prepareRows(): Promise<void> {
     await sql`delete from public.daily_metrics where workspace_id = ${ws}`;
     await sql`insert into public.daily_metrics (workspace_id, date, campaign_id, revenue) values (${ws}, '2026-03-01', 'seeded', 1)`;
     await prepareOfferRows(ws);
-    await sql`select private.raise_alert(${ws}, 'data_stale', 'warning', 'source', 'tw_events')`;
-    await sql`update public.alerts set severity = 'warning' where workspace_id = ${ws} and kind = 'data_stale'`;
     // Owned by the spare member: "write own" roles must not touch it, admins may.
     await sql`insert into public.saved_filters (id, workspace_id, owner_id, name, selection)
       values (${seeded(ws, 'f9')}, ${ws}, ${spare.id}, 'Seeded preset', '{"range": {"preset": "today"}, "groupBy": [], "columns": ["spend"]}')
@@ -227,6 +240,20 @@ async function prepareRows(): Promise<void> {
     await sql`insert into public.workspace_members values (${ws}, ${spare.id}, 'read_only') on conflict (workspace_id, user_id) do update set role = 'read_only'`;
     await sql`insert into public.workspace_invitations (workspace_id, email, role) values (${ws}, ${`invitee-${ws.slice(-4)}@test.arbidesk.local`}, 'read_only') on conflict do nothing`;
     await sql`update public.workspace_invitations set role = 'read_only' where workspace_id = ${ws}`;
+    await sql`select private.raise_alert(${ws}, 'data_stale', 'warning', 'source', 'tw_events')`;
+    await sql`update public.alerts set severity = 'warning' where workspace_id = ${ws} and kind = 'data_stale'`;
+    // The spare's own rule, silence and notification: "own" roles must not see or touch them, admins may.
+    await sql`delete from public.alert_rules where workspace_id = ${ws} and user_id <> ${spare.id}`;
+    await sql`insert into public.alert_rules (workspace_id, user_id, kind, min_severity) values (${ws}, ${spare.id}, 'cap', 'warning')
+      on conflict (workspace_id, user_id, kind) do update set min_severity = 'warning'`;
+    await sql`delete from public.alert_silences where workspace_id = ${ws} and reason = 'new-silence'`;
+    await sql`insert into public.alert_silences (workspace_id, kind, until, reason, created_by)
+      select ${ws}, 'cap', now() + interval '1 day', 'Seeded silence', ${spare.id}
+      where not exists (select 1 from public.alert_silences where workspace_id = ${ws} and reason = 'Seeded silence')`;
+    await sql`insert into public.alert_notifications (workspace_id, alert_id, user_id, channel, reason, severity)
+      select ${ws}, a.id, ${spare.id}, 'email', 'fired', 'warning' from public.alerts a where a.workspace_id = ${ws} and a.kind = 'data_stale' and a.status = 'firing'
+      on conflict do nothing`;
+    await sql`update public.alert_notifications set status = 'queued' where workspace_id = ${ws}`;
   }
   await sql`update public.profiles set display_name = 'spare' where user_id = ${spare.id}`;
 }
@@ -291,7 +318,8 @@ describe('the access matrix, cell by cell', () => {
         } else {
           expect(error).toBeNull();
           // "own" rows of others stay hidden: the spare's membership is not the member's own.
-          const expected = access === 'read own' && table === 'workspace_members' ? 0 : 1;
+          const rule = modules.flatMap((m) => m.tables).find((t) => t.name === table);
+          const expected = (access === 'read own' || access === 'write own') && rule?.ownerOnly ? 0 : 1;
           expect(data?.length ?? 0).toBeGreaterThanOrEqual(expected);
           if (expected === 0) expect(data).toEqual([]);
         }
