@@ -117,8 +117,9 @@ create table public.alert_notifications (
   -- fired: the alert began; raised: its severity rose; escalated: critical and unacknowledged, to an admin.
   reason text not null check (reason in ('fired', 'raised', 'escalated')),
   severity text not null check (severity in ('info', 'warning', 'critical')),
-  -- queued: to send from not_before; silenced: a silence held it (kept for the log); sent, failed: delivery's answer.
-  status text not null default 'queued' check (status in ('queued', 'silenced', 'sent', 'failed')),
+  -- queued: to send from not_before; silenced: a silence held it (kept for the log); sent, failed:
+  -- delivery's answer; skipped: not sent, and why (the channel is not linked, the alert ended first).
+  status text not null default 'queued' check (status in ('queued', 'silenced', 'sent', 'failed', 'skipped')),
   not_before timestamptz not null default now(),
   attempts integer not null default 0,
   last_error text,

@@ -1,0 +1,96 @@
+/**
+ * What an alert says, in the person's language, for the channels that carry text (Telegram,
+ * Slack, email, push). The alert row holds values (alerts.params), never words: each person
+ * reads it in their own language and time zone. The app's alert centre words the same kinds
+ * in app/i18n.
+ */
+
+export type Locale = 'ru' | 'en';
+
+export interface AlertForText {
+  kind: string;
+  severity: string;
+  params: Record<string, unknown>;
+}
+
+const sources: Record<Locale, Record<string, string>> = {
+  ru: { tw_events: 'конверсии TrafficWave', tw_clicks: 'клики TrafficWave', ad_spend: 'расходы рекламных сетей' },
+  en: { tw_events: 'TrafficWave conversions', tw_clicks: 'TrafficWave clicks', ad_spend: 'ad network spend' },
+};
+
+const severityMark: Record<string, string> = { info: 'ℹ️', warning: '⚠️', critical: '🔴' };
+
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+/** A moment in the person's zone, with the zone named: "04.05.2026 09:00 (Europe/Moscow)", "2026-05-04 09:00 (Europe/Moscow)". */
+export function momentText(value: unknown, locale: Locale, timeZone: string): string {
+  const at = new Date(text(value));
+  if (Number.isNaN(at.getTime())) return text(value);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at).map((part) => [part.type, part.value]),
+  );
+  const day = locale === 'ru' ? `${parts.day}.${parts.month}.${parts.year}` : `${parts.year}-${parts.month}-${parts.day}`;
+  return `${day} ${parts.hour}:${parts.minute} (${timeZone})`;
+}
+
+/** A calendar day as the person reads it: "08.05.2026" / "2026-05-08". */
+function dayText(value: unknown, locale: Locale): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text(value));
+  if (!match) return text(value);
+  const [, y, m, d] = match;
+  return locale === 'ru' ? `${d}.${m}.${y}` : `${y}-${m}-${d}`;
+}
+
+/** One line of a message about `alert`. */
+export function alertLine(alert: AlertForText, locale: Locale, timeZone: string): string {
+  const p = alert.params;
+  const mark = severityMark[alert.severity] ?? '';
+  const ru = locale === 'ru';
+  switch (alert.kind) {
+    case 'load_failed':
+      return ru
+        ? `${mark} Загрузка «${text(p.file_name)}» не удалась: ${text(p.error)}`
+        : `${mark} The load of “${text(p.file_name)}” failed: ${text(p.error)}`;
+    case 'data_stale': {
+      const source = sources[locale][text(p.source)] ?? text(p.source);
+      return ru
+        ? `${mark} Нет новых данных (${source}) дольше ${text(p.hours)} ч: последняя загрузка ${momentText(p.last_load_at, locale, timeZone)}`
+        : `${mark} No new data (${source}) for over ${text(p.hours)} h: last load ${momentText(p.last_load_at, locale, timeZone)}`;
+    }
+    case 'payout_due':
+      return ru
+        ? `${mark} Выплата от «${text(p.program)}» ${dayText(p.payout_date, locale)} за ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (дни по ${text(p.time_zone)})`
+        : `${mark} Payout from “${text(p.program)}” on ${dayText(p.payout_date, locale)} for ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (days in ${text(p.time_zone)})`;
+    case 'cap':
+      return ru
+        ? `${mark} Кап «${text(p.offer)}»: ${text(p.used)} из ${text(p.limit)} (${text(p.percent)} %)`
+        : `${mark} Cap of “${text(p.offer)}”: ${text(p.used)} of ${text(p.limit)} (${text(p.percent)}%)`;
+    case 'cap_forecast':
+      return ru
+        ? `${mark} Кап «${text(p.offer)}» закончится ≈ ${momentText(p.eta, locale, timeZone)}`
+        : `${mark} Cap of “${text(p.offer)}” runs out ≈ ${momentText(p.eta, locale, timeZone)}`;
+    default:
+      return ru ? `${mark} Оповещение: ${alert.kind}` : `${mark} Alert: ${alert.kind}`;
+  }
+}
+
+/** Russian counts: 1 оповещение, 2 оповещения, 5 оповещений, 21 оповещение. */
+function ruAlerts(n: number): string {
+  const tens = n % 100;
+  const units = n % 10;
+  if (tens >= 11 && tens <= 14) return `${n} оповещений`;
+  if (units === 1) return `${n} оповещение`;
+  if (units >= 2 && units <= 4) return `${n} оповещения`;
+  return `${n} оповещений`;
+}
+
+/** The message for several alerts due to one person on one channel at once: one line each, under a heading when more than one. */
+export function alertMessage(alerts: readonly AlertForText[], locale: Locale, timeZone: string): string {
+  const lines = alerts.map((a) => alertLine(a, locale, timeZone));
+  if (lines.length === 1) return lines[0] ?? '';
+  const heading = locale === 'ru' ? `ArbiDesk: ${ruAlerts(alerts.length)}` : `ArbiDesk: ${alerts.length} alerts`;
+  return [heading, ...lines].join('\n');
+}

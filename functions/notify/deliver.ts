@@ -1,0 +1,129 @@
+import type { Sql, TransactionSql } from 'postgres';
+import { alertMessage, type AlertForText, type Locale } from '../_shared/alerts/messages.ts';
+import { sendTelegram, type SendOutcome } from '../_shared/alerts/telegram.ts';
+
+/**
+ * Works through the due rows of the alert outbox (20261208140000_alert_notifications.sql):
+ * the rows due to one person on one channel go as one message; each row ends sent, failed
+ * (trying again cannot help), skipped (the channel is not linked, or the alert ended before
+ * it could be told), or stays queued for a retry (a 429's retry_after, else backing off).
+ */
+
+export interface TelegramSettings {
+  apiUrl: string;
+  /** The bot's token (the TELEGRAM_BOT_TOKEN secret); without it nothing goes to Telegram. */
+  token?: string;
+}
+
+export interface DeliveryContext {
+  sql: Sql;
+  telegram: TelegramSettings;
+  /** Rows claimed per transaction. */
+  batch?: number;
+}
+
+export interface DeliveryOutcome {
+  sent: number;
+  retried: number;
+  failed: number;
+  skipped: number;
+}
+
+interface DueRow {
+  id: string;
+  user_id: string;
+  channel: string;
+  attempts: number;
+  kind: string;
+  severity: string;
+  params: Record<string, unknown>;
+  alert_status: string;
+  locale: Locale;
+  time_zone: string;
+  telegram_id: string | null;
+}
+
+/** Tries before a row counts as failed, and the back-off between them (30 s, 1, 2, 4 min). */
+const maxAttempts = 5;
+const backoffSeconds = (attempts: number) => 30 * 2 ** attempts;
+
+/** Rows per run: a run is one short invocation, far inside a hosted function's limits; the minute job takes the rest. */
+const maxRowsPerRun = 500;
+
+async function claimDue(tx: TransactionSql, batch: number): Promise<DueRow[]> {
+  return tx<DueRow[]>`
+    select n.id, n.user_id, n.channel, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
+      p.locale, p.time_zone, p.telegram_id::text as telegram_id
+    from public.alert_notifications n
+    join public.alerts a on a.id = n.alert_id
+    join public.profiles p on p.user_id = n.user_id
+    where n.status = 'queued' and n.not_before <= now()
+    order by n.not_before, n.created_at
+    limit ${batch}
+    for update of n skip locked`;
+}
+
+type Verdict = { status: 'sent' | 'failed' | 'skipped'; error?: string } | { status: 'queued'; error: string; retryAfterSeconds?: number };
+
+async function send(ctx: DeliveryContext, channel: string, person: DueRow, text: string): Promise<Verdict> {
+  if (channel !== 'telegram') return { status: 'skipped', error: `${channel} delivery is not available yet` };
+  if (!person.telegram_id) return { status: 'skipped', error: 'Telegram is not linked to this person' };
+  if (!ctx.telegram.token) return { status: 'skipped', error: 'The project has no Telegram bot (TELEGRAM_BOT_TOKEN)' };
+  const outcome: SendOutcome = await sendTelegram(ctx.telegram.apiUrl, ctx.telegram.token, person.telegram_id, text);
+  if (outcome.sent) return { status: 'sent' };
+  if (!outcome.retry) return { status: 'failed', error: outcome.error };
+  return { status: 'queued', error: outcome.error, retryAfterSeconds: outcome.retryAfterSeconds };
+}
+
+async function record(tx: TransactionSql, rows: DueRow[], verdict: Verdict): Promise<keyof DeliveryOutcome> {
+  const ids = rows.map((r) => r.id);
+  if (verdict.status === 'queued') {
+    const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
+    if (attempts >= maxAttempts) {
+      await tx`update public.alert_notifications set status = 'failed', attempts = attempts + 1, last_error = ${verdict.error} where id = any(${ids}::uuid[])`;
+      return 'failed';
+    }
+    const wait = verdict.retryAfterSeconds ?? backoffSeconds(attempts - 1);
+    await tx`update public.alert_notifications set attempts = attempts + 1, last_error = ${verdict.error},
+      not_before = now() + make_interval(secs => ${wait}) where id = any(${ids}::uuid[])`;
+    return 'retried';
+  }
+  await tx`update public.alert_notifications set status = ${verdict.status}, attempts = attempts + ${verdict.status === 'skipped' ? 0 : 1},
+    last_error = ${verdict.error ?? null}, sent_at = ${verdict.status === 'sent' ? tx`now()` : null} where id = any(${ids}::uuid[])`;
+  return verdict.status;
+}
+
+/** One transaction: claim a batch, send a message per person and channel, record each row's end. */
+async function deliverBatch(ctx: DeliveryContext, batch: number, outcome: DeliveryOutcome): Promise<number> {
+  return ctx.sql.begin(async (tx) => {
+    const due = await claimDue(tx, batch);
+    const groups = new Map<string, DueRow[]>();
+    for (const row of due) {
+      const key = `${row.user_id} ${row.channel}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    for (const rows of groups.values()) {
+      // An alert that ended while its message waited (quiet hours, a retry) is no longer news.
+      const ended = rows.filter((r) => r.alert_status !== 'firing');
+      if (ended.length) outcome[await record(tx, ended, { status: 'skipped', error: 'The alert ended before it was told' })] += ended.length;
+      const live = rows.filter((r) => r.alert_status === 'firing');
+      const person = live[0];
+      if (!person) continue;
+      const alerts: AlertForText[] = live.map((r) => ({ kind: r.kind, severity: r.severity, params: r.params }));
+      const verdict = await send(ctx, person.channel, person, alertMessage(alerts, person.locale, person.time_zone));
+      outcome[await record(tx, live, verdict)] += live.length;
+    }
+    return due.length;
+  });
+}
+
+export async function deliverDue(ctx: DeliveryContext): Promise<DeliveryOutcome> {
+  const batch = ctx.batch ?? 100;
+  const outcome: DeliveryOutcome = { sent: 0, retried: 0, failed: 0, skipped: 0 };
+  for (let handled = 0; handled < maxRowsPerRun; ) {
+    const claimed = await deliverBatch(ctx, batch, outcome);
+    if (claimed === 0) break;
+    handled += claimed;
+  }
+  return outcome;
+}

@@ -1,0 +1,11 @@
+import postgres from 'postgres';
+import { handler } from '../_shared/http.ts';
+import { serviceEnv } from '../_shared/supabaseClient.ts';
+import { notify } from './handler.ts';
+
+const env = serviceEnv((name) => Deno.env.get(name));
+// One batch at a time, in one transaction.
+const sql = postgres(env.dbUrl, { max: 2, onnotice: () => {} });
+const telegram = { apiUrl: Deno.env.get('TELEGRAM_API_URL') ?? 'https://api.telegram.org', token: Deno.env.get('TELEGRAM_BOT_TOKEN') || undefined };
+
+Deno.serve(handler((req) => notify(req, { sql, telegram })));
