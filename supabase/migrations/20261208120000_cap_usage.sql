@@ -196,13 +196,33 @@ as $$
     else 'ok' end
 $$;
 
+-- The active mappings of the workspace's offers that attribute facts to them; a mapping of one
+-- link is left out where the same offer maps its whole TW offer, so no fact counts twice for an
+-- offer. Readers join facts on `tw_offer_id = offer_id` (which lets them hash the join) and
+-- private.mapping_covers(), the rule itself.
+create function private.cap_mappings(workspace uuid)
+returns table (offer_id uuid, tw_offer_id text, link_title text)
+language sql
+stable
+set search_path = ''
+as $$
+  select m.offer_id, m.tw_offer_id, m.link_title
+  from public.offer_mapping m
+  where m.workspace_id = workspace and m.is_active
+    and not (m.link_title is not null and exists (
+      select from public.offer_mapping w
+      where w.offer_id = m.offer_id and w.is_active and w.tw_offer_id = m.tw_offer_id and w.link_title is null))
+$$;
+
 -- Computes the curves of the capped offers that have none for their current period yet, from
 -- the periods before it in the cap's zone: the offer's own events when enough periods have
 -- data, else the workspace's, else none. Each point pools the past periods (busy periods
 -- weigh more); the back-test predicts each past period's total at a quarter, half and three
 -- quarters of it from the curve of the other periods, and the mean relative error (capped at 1)
 -- with the share of periods with data makes the confidence. Clicks, which come per day, take
--- the shape of the offer's events. Once per period: the cron job computes them.
+-- the shape of the offer's events. The history is read once, and placed once per kind of
+-- curve (zone, period, event type, weight) whatever the number of caps. Once per period: the
+-- cron job computes them, a load's commit does not.
 create function private.refresh_cap_curves(workspace uuid, at timestamptz, only_offer uuid default null)
 returns void
 language sql
@@ -214,33 +234,50 @@ as $$
 
   insert into private.cap_curves (offer_id, cap_policy_id, period_start, source, curve, periods, error, confidence)
   with caps as (
-    select c.* from private.capped_offers(refresh_cap_curves.workspace, refresh_cap_curves.at, refresh_cap_curves.only_offer) c
+    select c.*, (c.local_start - c.history * c.unit) at time zone c.zone as history_start,
+      c.metric in ('payout', 'revenue') as money
+    from private.capped_offers(refresh_cap_curves.workspace, refresh_cap_curves.at, refresh_cap_curves.only_offer) c
     where c.unit is not null
       and not exists (select from private.cap_curves k where k.offer_id = c.offer_id and k.cap_policy_id = c.cap_policy_id and k.period_start = c.period_start)
   ),
-  base as (select w.base_currency from public.workspaces w where w.id = refresh_cap_curves.workspace),
-  past as (
-    select c.offer_id, c.metric, c.event_type, k.k, (c.local_start - k.k * c.unit) at time zone c.zone as starts,
-      (c.local_start - (k.k - 1) * c.unit) at time zone c.zone as ends
-    from caps c cross join generate_series(1, c.history) k (k)
+  kinds as (
+    select distinct c.zone, c.period, c.unit, c.history_start, c.period_start, c.event_type, c.money from caps c
+  ),
+  history as materialized (
+    select e.event_time, e.event_type, e.offer_id, e.link_title,
+      case when coalesce(e.currency, w.base_currency) = w.base_currency then coalesce(e.payout, 0) end as payout
+    from public.workspaces w
+    join public.tw_events e on e.workspace_id = w.id and e.is_active
+      and e.event_time >= (select min(kd.history_start) from kinds kd) and e.event_time < (select max(kd.period_start) from kinds kd)
+    where w.id = refresh_cap_curves.workspace
+  ),
+  -- Each event in each kind of curve: the past period it falls in and the 24th of it.
+  placed as (
+    select kd.zone, kd.period, kd.event_type, kd.money, h.offer_id as tw_offer_id, h.link_title, p.local_start as k,
+      least(24, floor(24 * extract(epoch from h.event_time - p.starts) / extract(epoch from p.ends - p.starts))::integer + 1) as bucket,
+      case when kd.money then h.payout else 1 end as amount
+    from kinds kd
+    join history h on h.event_time >= kd.history_start and h.event_time < kd.period_start
+      and (kd.event_type is null or h.event_type = kd.event_type) and (not kd.money or h.payout is not null)
+    cross join lateral (select date_trunc(kd.period, h.event_time at time zone kd.zone) as local_start) l
+    cross join lateral (
+      select l.local_start, l.local_start at time zone kd.zone as starts, (l.local_start + kd.unit) at time zone kd.zone as ends
+    ) p
+  ),
+  by_kind as (
+    select p.zone, p.period, p.event_type, p.money, p.k, p.bucket, sum(p.amount) as amount from placed p group by 1, 2, 3, 4, 5, 6
   ),
   amounts as (
-    select p.offer_id, s.source, p.k,
-      least(24, floor(24 * extract(epoch from e.event_time - p.starts) / extract(epoch from p.ends - p.starts))::integer + 1) as bucket,
-      sum(case when p.metric in ('payout', 'revenue') then coalesce(e.payout, 0) else 1 end) as amount
-    from past p
-    cross join base
-    join public.tw_events e on e.workspace_id = refresh_cap_curves.workspace and e.is_active
-      and e.event_time >= p.starts and e.event_time < p.ends
-      and (p.event_type is null or e.event_type = p.event_type)
-      and (p.metric not in ('payout', 'revenue') or coalesce(e.currency, base.base_currency) = base.base_currency)
-    cross join lateral (
-      select 'workspace' as source
-      union all
-      select 'offer' where exists (
-        select from public.offer_mapping m
-        where m.offer_id = p.offer_id and m.is_active and private.mapping_covers(m.tw_offer_id, m.link_title, e.offer_id, e.link_title))
-    ) s
+    select c.offer_id, 'workspace' as source, a.k, a.bucket, a.amount
+    from caps c
+    join by_kind a on a.zone = c.zone and a.period = c.period and a.event_type is not distinct from c.event_type and a.money = c.money
+    union all
+    select c.offer_id, 'offer', p.k, p.bucket, sum(p.amount)
+    from placed p
+    join private.cap_mappings(refresh_cap_curves.workspace) m
+      on m.tw_offer_id = p.tw_offer_id and private.mapping_covers(m.tw_offer_id, m.link_title, p.tw_offer_id, p.link_title)
+    join caps c on c.offer_id = m.offer_id and c.zone = p.zone and c.period = p.period
+      and c.event_type is not distinct from p.event_type and c.money = p.money
     group by 1, 2, 3, 4
   ),
   per_period as (
@@ -256,17 +293,20 @@ as $$
     left join amounts a on a.offer_id = t.offer_id and a.source = t.source and a.bucket <= b.b
     group by 1, 2, 3
   ),
+  checkpoints (b) as (values (6), (12), (18)),
+  own_cumulative as (
+    select a.offer_id, a.source, a.k, cp.b, sum(a.amount) as upto
+    from amounts a join checkpoints cp on a.bucket <= cp.b
+    group by 1, 2, 3, 4
+  ),
   backtest as (
     select p.offer_id, p.source,
-      avg(least(1, abs(coalesce(own.upto, 0) * (t.total - p.total) / nullif(c.upto - coalesce(own.upto, 0), 0) - p.total) / p.total)) as error
+      avg(least(1, abs(coalesce(own.upto, 0) * (t.total - p.total) / (c.upto - coalesce(own.upto, 0)) - p.total) / p.total)) as error
     from per_period p
     join totals t using (offer_id, source)
-    cross join (values (6), (12), (18)) checkpoint (b)
-    join cumulative c on c.offer_id = p.offer_id and c.source = p.source and c.b = checkpoint.b
-    left join lateral (
-      select sum(a.amount) as upto from amounts a
-      where a.offer_id = p.offer_id and a.source = p.source and a.k = p.k and a.bucket <= checkpoint.b
-    ) own on true
+    cross join checkpoints cp
+    join cumulative c on c.offer_id = p.offer_id and c.source = p.source and c.b = cp.b
+    left join own_cumulative own on own.offer_id = p.offer_id and own.source = p.source and own.k = p.k and own.b = cp.b
     where t.total > p.total and c.upto > coalesce(own.upto, 0)
     group by 1, 2
   ),
@@ -316,30 +356,34 @@ begin
     select * from private.capped_offers(workspace, at, only_offer)
   ),
   base as (select w.base_currency from public.workspaces w where w.id = workspace),
+  -- The period's facts are read once for all the caps (from the earliest start) and joined to
+  -- the offers their mappings attribute them to.
   counted as (
     select c.offer_id, case when c.scope = 'geo' then e.geo else '' end as geo,
       sum(case when c.metric = 'conversions' then 1 else coalesce(e.payout, 0) end) as used
-    from caps c
+    from public.tw_events e
     cross join base
-    join public.tw_events e on e.workspace_id = workspace and e.is_active
+    join private.cap_mappings(workspace) m
+      on m.tw_offer_id = e.offer_id and private.mapping_covers(m.tw_offer_id, m.link_title, e.offer_id, e.link_title)
+    join caps c on c.offer_id = m.offer_id and c.metric <> 'clicks'
       and e.event_time >= c.period_start and e.event_time < least(c.period_end, at)
       and (c.event_type is null or e.event_type = c.event_type)
       and (c.metric = 'conversions' or coalesce(e.currency, base.base_currency) = base.base_currency)
-    where c.metric <> 'clicks' and exists (
-      select from public.offer_mapping m
-      where m.offer_id = c.offer_id and m.is_active and private.mapping_covers(m.tw_offer_id, m.link_title, e.offer_id, e.link_title))
+    where e.workspace_id = workspace and e.is_active and e.event_time < at
+      and e.event_time >= (select min(f.period_start) from caps f where f.metric <> 'clicks')
     group by 1, 2
     union all
     -- Clicks come per day: a day counts in the period its date falls in, read in the cap's zone.
     select c.offer_id, case when c.scope = 'geo' then k.geo else '' end, sum(k.clicks)
-    from caps c
-    join public.tw_clicks k on k.workspace_id = workspace and k.is_active
+    from public.tw_clicks k
+    join private.cap_mappings(workspace) m
+      on m.tw_offer_id = k.offer_id and private.mapping_covers(m.tw_offer_id, m.link_title, k.offer_id, k.link_title)
+    join caps c on c.offer_id = m.offer_id and c.metric = 'clicks'
       and k.date >= (c.period_start at time zone c.zone)::date
       and k.date <= (at at time zone c.zone)::date
       and (c.period_end is null or k.date < (c.period_end at time zone c.zone)::date)
-    where c.metric = 'clicks' and exists (
-      select from public.offer_mapping m
-      where m.offer_id = c.offer_id and m.is_active and private.mapping_covers(m.tw_offer_id, m.link_title, k.offer_id, k.link_title))
+    where k.workspace_id = workspace and k.is_active
+      and k.date >= (select min((f.period_start at time zone f.zone)::date) from caps f where f.metric = 'clicks')
     group by 1, 2
   ),
   -- A per-GEO cap has a row for each GEO of its terms and each GEO with data in the period.

@@ -65,6 +65,23 @@ describe('the exhaustion forecast', () => {
     expect(row?.confidence).toBe(1);
   });
 
+  it('trusts a curve less when past days did not follow it', async () => {
+    const t = await team('Forecast noisy');
+    const { offer } = await cappedOffer(sql, t, 'NOISY', { cap_limit: 30 });
+    await skewedHistory(t, 'noisy');
+    // Every other past day brings 24 more first deposits before noon: those days front-load.
+    await sql`
+      insert into public.tw_events (workspace_id, event_id, event_time, event_type, offer_id, geo, load_id)
+      select ${t.workspace}, format('m-%s-%s-%s', d, h, i), (date '2026-03-16' - d + make_interval(hours => h, mins => 45)) at time zone 'Europe/Moscow',
+        'first_deposit', 'noisy', 'RU', ${t.load}
+      from generate_series(2, 28, 2) d, generate_series(0, 11) h, generate_series(1, 2) i`;
+    await morning(t, 'noisy', 10);
+    const [row] = (await refreshCaps(sql, t, noon))(offer);
+    expect(row?.curve_source).toBe('offer');
+    expect(row?.confidence).toBeGreaterThan(0.3);
+    expect(row?.confidence).toBeLessThan(0.9);
+  });
+
   it('falls back on the workspace\'s curve, with less confidence, for an offer with too little history of its own', async () => {
     const t = await team('Forecast fallback');
     await cappedOffer(sql, t, 'RICH', { cap_limit: 1000 });

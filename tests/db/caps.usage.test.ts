@@ -152,6 +152,17 @@ describe('what a cap counts', () => {
     expect(usage(clicks.offer)[0]?.used).toBe(120);
   });
 
+  it('counts an event once for an offer that maps both its whole TW offer and one link of it', async () => {
+    const t = await team('Caps double mapping');
+    const { offer } = await cappedOffer(sql, t, 'TWICE', { cap_limit: 10 });
+    await sql`insert into public.offer_mapping (workspace_id, offer_id, tw_offer_id, link_title) values (${t.workspace}, ${offer}, 'twice', 'landing-a')`;
+    await addEvents(sql, t, [
+      { time: '2026-03-16T01:00:00Z', twOfferId: 'twice', linkTitle: 'landing-a' },
+      { time: '2026-03-16T02:00:00Z', twOfferId: 'twice', linkTitle: 'landing-b' },
+    ]);
+    expect((await refreshCaps(sql, t, '2026-03-16T12:00:00Z'))(offer)).toEqual([expect.objectContaining({ used: 2 })]);
+  });
+
   it('is ok under the warning threshold, then warning, critical and reached at 80, 95 and 100 %', async () => {
     const t = await team('Caps statuses');
     const statuses: [number, string][] = [[79, 'ok'], [80, 'warning'], [94.99, 'warning'], [95, 'critical'], [99.99, 'critical'], [100, 'reached'], [130, 'reached']];
