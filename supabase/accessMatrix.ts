@@ -117,6 +117,8 @@ export const modules: Module[] = [
       { name: 'program_contact_log', operations: ['select', 'insert', 'delete'], note: 'entries are not edited' },
       { name: 'kpi_policies', operations: ['select', 'insert', 'update', 'delete'] },
       { name: 'cap_policies', operations: ['select', 'insert', 'update', 'delete'] },
+      { name: 'cap_usage', operations: ['select'], note: 'the current period of each capped offer, written only by the server (loads, cron, actions); read through caps_overview()' },
+      { name: 'cap_actions', operations: ['select'], note: 'raises, resets and pauses with their reason, written by cap_action() (affiliate managers and admins)' },
       { name: 'offers', operations: ['select', 'insert', 'update', 'delete'], note: 'deactivating closes its versions; an offer TW events reference is archived, not deleted' },
       { name: 'offer_versions', operations: ['select'], note: 'terms never change in place: opened with open_offer_version()' },
       { name: 'offer_geo', operations: ['select'], note: 'GEO rates of a version, written with it by open_offer_version()' },

@@ -111,6 +111,19 @@ const samples: Record<string, Sample> = {
     change: { cap_limit: 999 },
     insert: (ws) => ({ workspace_id: ws, name: `new-cap-${Date.now()}`, cap_limit: 10 }),
   },
+  cap_usage: {
+    target: (ws) => ({ workspace_id: ws, offer_id: seeded(ws, 'f2') }),
+    change: { used: 999 },
+    insert: (ws) => ({
+      workspace_id: ws, offer_id: seeded(ws, 'f2'), cap_policy_id: seeded(ws, 'fa'), geo: 'XX', metric: 'conversions', period: 'day', time_zone: 'UTC',
+      period_start: '2026-03-01T00:00:00Z', used: 0, cap_limit: 5, effective_limit: 500, percent: 0, status: 'ok', hard: true, as_of: '2026-03-01T00:00:00Z', refreshed_at: '2026-03-01T00:00:00Z',
+    }),
+  },
+  cap_actions: {
+    target: (ws) => ({ workspace_id: ws, reason: 'Seeded action' }),
+    change: { reason: 'rewritten' },
+    insert: (ws, actor) => ({ workspace_id: ws, offer_id: seeded(ws, 'f2'), cap_policy_id: seeded(ws, 'fa'), period_start: '2026-03-01T00:00:00Z', action: 'raise', new_limit: 500, reason: 'forged', actor: actor.id }),
+  },
   offers: {
     target: (ws) => ({ workspace_id: ws, code: 'SEEDED' }),
     change: { name: 'Renamed offer' },
@@ -173,7 +186,7 @@ const loadOf: Record<string, string> = {
   [theirs]: '10000000-0000-4000-8000-00000000b0e1',
 };
 
-/** A seeded row's id in `workspace`: program f1, offer f2, its version f3, KPI f4, cap f5, contact f6, mapping f7, GEO rate f8, shared preset f9. */
+/** A seeded row's id in `workspace`: program f1, offer f2, its version f3, KPI f4, cap f5, contact f6, mapping f7, GEO rate f8, shared preset f9, the version's cap fa. */
 function seeded(workspace: string, suffix: string): string {
   return `${workspace.slice(0, -4)}${workspace.slice(-4, -2)}${suffix}`;
 }
@@ -192,12 +205,19 @@ async function prepareOfferRows(ws: string): Promise<void> {
     on conflict (id) do update set name = excluded.name, cap_limit = 5`;
   await sql`insert into public.offers (id, workspace_id, code, name) values (${seeded(ws, 'f2')}, ${ws}, 'SEEDED', 'Seeded offer')
     on conflict (id) do update set name = excluded.name`;
-  await sql`insert into public.offer_versions (id, workspace_id, offer_id, valid_from, rate, currency)
-    values (${seeded(ws, 'f3')}, ${ws}, ${seeded(ws, 'f2')}, '2026-01-01T00:00:00Z', 10, 'USD') on conflict (id) do nothing`;
+  await sql`insert into public.cap_policies (id, workspace_id, name, cap_limit) values (${seeded(ws, 'fa')}, ${ws}, 'Seeded terms cap', 5)
+    on conflict (id) do nothing`;
+  await sql`insert into public.offer_versions (id, workspace_id, offer_id, valid_from, rate, currency, cap_policy_id)
+    values (${seeded(ws, 'f3')}, ${ws}, ${seeded(ws, 'f2')}, '2026-01-01T00:00:00Z', 10, 'USD', ${seeded(ws, 'fa')}) on conflict (id) do nothing`;
   await sql`insert into public.offer_geo (id, workspace_id, offer_version_id, geo, rate) values (${seeded(ws, 'f8')}, ${ws}, ${seeded(ws, 'f3')}, 'DE', 12)
     on conflict (id) do nothing`;
   await sql`insert into public.offer_mapping (id, workspace_id, offer_id, tw_offer_id) values (${seeded(ws, 'f7')}, ${ws}, ${seeded(ws, 'f2')}, 'tw-seeded')
     on conflict (id) do update set is_active = true`;
+  // The usage the server counts for the version's cap, and an action in its history.
+  await sql`select private.refresh_cap_usage(${ws}, '2026-03-01T12:00:00Z')`;
+  await sql`delete from public.cap_actions where workspace_id = ${ws}`;
+  await sql`insert into public.cap_actions (workspace_id, offer_id, cap_policy_id, period_start, action, reason)
+    values (${ws}, ${seeded(ws, 'f2')}, ${seeded(ws, 'fa')}, '2026-03-01T00:00:00Z', 'pause', 'Seeded action')`;
 }
 
 /** Puts the rows every check expects back in place: the spare member, an invitation, names, facts. */
