@@ -15,7 +15,7 @@ alter table public.workspaces
 create table public.alerts (
   id uuid primary key default gen_random_uuid(),
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  kind text not null check (kind in ('cap', 'cap_forecast', 'payout_due', 'load_failed', 'data_stale')),
+  kind text not null check (kind in ('cap', 'cap_reached', 'cap_forecast', 'payout_due', 'load_failed', 'data_stale')),
   severity text not null check (severity in ('info', 'warning', 'critical')),
   -- What the alert is about: an offer, a program, a load, a source of data.
   subject_type text not null check (subject_type in ('offer', 'program', 'load', 'source')),

@@ -35,7 +35,7 @@ alter table public.profiles
 create table public.alert_rules (
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
   user_id uuid not null references auth.users (id) on delete cascade,
-  kind text not null check (kind in ('cap', 'cap_forecast', 'payout_due', 'load_failed', 'data_stale')),
+  kind text not null check (kind in ('cap', 'cap_reached', 'cap_forecast', 'payout_due', 'load_failed', 'data_stale')),
   -- Alerts below it are not sent (they still show in the alert centre).
   min_severity text not null default 'warning' check (min_severity in ('info', 'warning', 'critical')),
   channels text[] not null default '{}' check (channels <@ private.alert_channels()),
@@ -68,8 +68,8 @@ as $$
   select r.min_severity, case when r.min_severity is null then '{}'::text[] else '{web_push,native_push,telegram}'::text[] end
   from (select case
     when role = 'admin' then 'warning'
-    when role = 'media_buyer' and alert_kind in ('cap', 'cap_forecast', 'load_failed', 'data_stale') then 'warning'
-    when role = 'affiliate_manager' and alert_kind in ('cap', 'cap_forecast') then 'warning'
+    when role = 'media_buyer' and alert_kind in ('cap', 'cap_reached', 'cap_forecast', 'load_failed', 'data_stale') then 'warning'
+    when role = 'affiliate_manager' and alert_kind in ('cap', 'cap_reached', 'cap_forecast') then 'warning'
     when role = 'affiliate_manager' and alert_kind = 'payout_due' then 'info'
     when role = 'finance' and alert_kind = 'payout_due' then 'info'
   end as min_severity) r
@@ -80,7 +80,7 @@ create table public.alert_silences (
   id uuid primary key default gen_random_uuid(),
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
   -- Null: every kind (of the subject).
-  kind text check (kind in ('cap', 'cap_forecast', 'payout_due', 'load_failed', 'data_stale')),
+  kind text check (kind in ('cap', 'cap_reached', 'cap_forecast', 'payout_due', 'load_failed', 'data_stale')),
   -- Null: every subject (of the kind); both null is not allowed: mute the workspace by rules instead.
   subject_id text check (length(subject_id) between 1 and 200),
   until timestamptz not null,

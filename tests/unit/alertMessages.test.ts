@@ -13,6 +13,13 @@ describe('alert messages', () => {
     expect(alertLine(payout, 'en', 'Europe/Moscow')).toBe('ℹ️ Payout from “Orbit” on 2026-05-08 for 2026-04-27–2026-05-03 (days in Asia/Vladivostok)');
   });
 
+  it('names a cap\'s offer with its GEO, and the run-out in the person\'s zone', () => {
+    const params = { offer: 'Golden Fox', geo: 'KZ', used: 19, limit: 20, percent: 95, eta: '2026-03-16T17:00:00+00:00' };
+    expect(alertLine({ kind: 'cap', severity: 'critical', params }, 'ru', 'UTC')).toBe('🔴 Кап «Golden Fox · KZ» близок: 19 из 20 (95 %)');
+    expect(alertLine({ kind: 'cap_reached', severity: 'critical', params: { ...params, geo: null, used: 20 } }, 'en', 'UTC')).toBe('🔴 Cap of “Golden Fox” reached: 20 of 20');
+    expect(alertLine({ kind: 'cap_forecast', severity: 'warning', params }, 'en', 'Europe/Moscow')).toBe('⚠️ Cap of “Golden Fox · KZ” runs out ≈ 2026-03-16 20:00 (Europe/Moscow)');
+  });
+
   it('gives moments in the person\'s own zone and names it, DST included', () => {
     expect(momentText('2026-03-29T00:30:00Z', 'en', 'Europe/Berlin')).toBe('2026-03-29 01:30 (Europe/Berlin)');
     expect(momentText('2026-03-29T01:30:00Z', 'en', 'Europe/Berlin')).toBe('2026-03-29 03:30 (Europe/Berlin)');

@@ -44,6 +44,11 @@ function dayText(value: unknown, locale: Locale): string {
   return locale === 'ru' ? `${d}.${m}.${y}` : `${y}-${m}-${d}`;
 }
 
+/** An offer as a cap alert names it: with its GEO when the cap counts per GEO. */
+function offerName(p: Record<string, unknown>): string {
+  return p.geo ? `${text(p.offer)} · ${text(p.geo)}` : text(p.offer);
+}
+
 /** One line of a message about `alert`. */
 export function alertLine(alert: AlertForText, locale: Locale, timeZone: string): string {
   const p = alert.params;
@@ -66,12 +71,16 @@ export function alertLine(alert: AlertForText, locale: Locale, timeZone: string)
         : `${mark} Payout from “${text(p.program)}” on ${dayText(p.payout_date, locale)} for ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (days in ${text(p.time_zone)})`;
     case 'cap':
       return ru
-        ? `${mark} Кап «${text(p.offer)}»: ${text(p.used)} из ${text(p.limit)} (${text(p.percent)} %)`
-        : `${mark} Cap of “${text(p.offer)}”: ${text(p.used)} of ${text(p.limit)} (${text(p.percent)}%)`;
+        ? `${mark} Кап «${offerName(p)}» близок: ${text(p.used)} из ${text(p.limit)} (${text(p.percent)} %)`
+        : `${mark} Cap of “${offerName(p)}” is close: ${text(p.used)} of ${text(p.limit)} (${text(p.percent)}%)`;
+    case 'cap_reached':
+      return ru
+        ? `${mark} Кап «${offerName(p)}» исчерпан: ${text(p.used)} из ${text(p.limit)}`
+        : `${mark} Cap of “${offerName(p)}” reached: ${text(p.used)} of ${text(p.limit)}`;
     case 'cap_forecast':
       return ru
-        ? `${mark} Кап «${text(p.offer)}» закончится ≈ ${momentText(p.eta, locale, timeZone)}`
-        : `${mark} Cap of “${text(p.offer)}” runs out ≈ ${momentText(p.eta, locale, timeZone)}`;
+        ? `${mark} Кап «${offerName(p)}» закончится ≈ ${momentText(p.eta, locale, timeZone)}`
+        : `${mark} Cap of “${offerName(p)}” runs out ≈ ${momentText(p.eta, locale, timeZone)}`;
     default:
       return ru ? `${mark} Оповещение: ${alert.kind}` : `${mark} Alert: ${alert.kind}`;
   }
