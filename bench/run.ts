@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isSuiteResult, renderAims, renderTable } from './report.ts';
+import { alertsBench } from './alerts.ts';
 import { appBench } from './app.ts';
 import { etlBench } from './etl.ts';
 import { etlParseBench } from './etlParse.ts';
@@ -27,6 +28,7 @@ function suites(): Map<string, Suite> {
     ['etl-parse', () => etlParseBench()],
     ['etl', () => etlBench({ log })],
     ['app', () => appBench()],
+    ['alerts', () => alertsBench({ log })],
   ]);
 }
 

@@ -42,7 +42,8 @@ security definer
 set search_path = ''
 as $$
 begin
-  if exists (select 1 from queued q where q.status = 'queued' and q.not_before <= now()) then
+  -- clock_timestamp(), not now(): a load's recount raises alerts at its commit, long after its transaction began.
+  if exists (select 1 from queued q where q.status = 'queued' and q.not_before <= clock_timestamp()) then
     perform private.request_function('notify');
   end if;
   return null;
