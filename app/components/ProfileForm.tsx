@@ -12,23 +12,18 @@ interface ProfileFormProps {
   onSave(changes: ProfileChanges): void;
 }
 
-const telegramIdPattern = /^\d{1,19}$/;
-
-/** The person's name, language, time zone and Telegram id, saved together. */
+/** The person's name, language and time zone, saved together (Telegram is linked through the bot: TelegramLink). */
 export function ProfileForm({ profile, email, saving, onSave }: ProfileFormProps) {
   const { t } = useTranslation();
   const [displayName, setDisplayName] = useState(profile.displayName);
   const [locale, setLocale] = useState<Locale>(profile.locale);
   const [timeZone, setTimeZone] = useState(profile.timeZone);
-  const [telegramId, setTelegramId] = useState(profile.telegramId ?? '');
-  const telegramInvalid = telegramId.trim() !== '' && !telegramIdPattern.test(telegramId.trim());
-  const changed =
-    displayName.trim() !== profile.displayName || locale !== profile.locale || timeZone !== profile.timeZone || telegramId.trim() !== (profile.telegramId ?? '');
+  const changed = displayName.trim() !== profile.displayName || locale !== profile.locale || timeZone !== profile.timeZone;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (saving || telegramInvalid || !changed) return;
-    onSave({ displayName: displayName.trim(), locale, timeZone, telegramId: telegramId.trim() === '' ? null : telegramId.trim() });
+    if (saving || !changed) return;
+    onSave({ displayName: displayName.trim(), locale, timeZone });
   };
 
   return (
@@ -47,23 +42,9 @@ export function ProfileForm({ profile, email, saving, onSave }: ProfileFormProps
           </div>
         </IonItem>
         <TimeZonePicker value={timeZone} onChange={setTimeZone} />
-        <IonItem>
-          <IonInput
-            name="telegramId"
-            label={t('profile.telegramId')}
-            labelPlacement="stacked"
-            inputmode="numeric"
-            placeholder={t('profile.telegramIdPlaceholder')}
-            helperText={t('profile.telegramIdHelp')}
-            errorText={t('profile.telegramIdInvalid')}
-            className={telegramInvalid ? 'ion-invalid ion-touched' : ''}
-            value={telegramId}
-            onIonInput={(e) => setTelegramId(e.detail.value ?? '')}
-          />
-        </IonItem>
       </IonList>
       <div className="ion-padding-horizontal">
-        <IonButton type="submit" expand="block" disabled={saving || telegramInvalid || !changed}>
+        <IonButton type="submit" expand="block" disabled={saving || !changed}>
           {saving ? <IonSpinner name="dots" aria-label={t('common.wait')} /> : t('profile.save')}
         </IonButton>
       </div>

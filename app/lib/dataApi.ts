@@ -39,7 +39,14 @@ export interface Profile {
   updatedAt: string;
 }
 
-export type ProfileChanges = Omit<Profile, 'userId' | 'updatedAt'>;
+/** What a person changes themselves; the Telegram chat is linked by the bot (telegramLinkStart). */
+export type ProfileChanges = Pick<Profile, 'displayName' | 'locale' | 'timeZone'>;
+
+/** A one-time code to send to the bot as "/start CODE", and until when it works. */
+export interface TelegramLinkCode {
+  code: string;
+  expiresAt: string;
+}
 
 /** Sums of a date range in the workspace's base currency (the metrics RPC). */
 export interface PeriodTotals {
@@ -219,8 +226,16 @@ export function createDataApi(client: SupabaseClient) {
       if (changes.displayName !== undefined) row.display_name = changes.displayName;
       if (changes.locale !== undefined) row.locale = changes.locale;
       if (changes.timeZone !== undefined) row.time_zone = changes.timeZone;
-      if (changes.telegramId !== undefined) row.telegram_id = changes.telegramId;
       return toProfile(dataOf(await client.from('profiles').update(row).eq('user_id', userId).select(profileColumns).single()));
+    },
+
+    async telegramLinkStart(): Promise<TelegramLinkCode> {
+      const row = dataOf(await client.rpc('telegram_link_start').single()) as { code: string; expires_at: string };
+      return { code: row.code, expiresAt: row.expires_at };
+    },
+
+    async telegramUnlink(): Promise<void> {
+      dataOf(await client.rpc('telegram_unlink'));
     },
 
     /** The sums of a range (the metrics RPC's totals row), sent as GET so that it is retried. */

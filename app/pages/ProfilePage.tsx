@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { LoadProblem } from '../components/LoadProblem.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ProfileForm } from '../components/ProfileForm.tsx';
+import { TelegramLink } from '../components/TelegramLink.tsx';
 import type { ProfileChanges } from '../lib/dataApi.ts';
 import { reportSuccess } from '../stores/notices.ts';
 import { usePreferences } from '../stores/preferences.ts';
@@ -33,7 +34,10 @@ export default function ProfilePage() {
           {status === 'failed' && user ? (
             <LoadProblem onRetry={() => void useProfile.getState().load(user.id)} />
           ) : profile && user ? (
-            <ProfileForm key={profile.updatedAt} profile={profile} email={user.email} saving={saving} onSave={(changes) => void save(changes)} />
+            <>
+              <ProfileForm key={profile.updatedAt} profile={profile} email={user.email} saving={saving} onSave={(changes) => void save(changes)} />
+              <TelegramLink profile={profile} />
+            </>
           ) : (
             <div className="centered">
               <IonSpinner aria-label={t('common.wait')} />

@@ -1,6 +1,6 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { alertMessage, type AlertForText, type Locale } from '../_shared/alerts/messages.ts';
-import { sendTelegram, type SendOutcome } from '../_shared/alerts/telegram.ts';
+import { sendTelegram, type InlineKeyboard, type SendOutcome } from '../_shared/alerts/telegram.ts';
 
 /**
  * Works through the due rows of the alert outbox (20261208140000_alert_notifications.sql):
@@ -31,6 +31,7 @@ export interface DeliveryOutcome {
 
 interface DueRow {
   id: string;
+  alert_id: string;
   user_id: string;
   channel: string;
   attempts: number;
@@ -52,7 +53,7 @@ const maxRowsPerRun = 500;
 
 async function claimDue(tx: TransactionSql, batch: number): Promise<DueRow[]> {
   return tx<DueRow[]>`
-    select n.id, n.user_id, n.channel, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
+    select n.id, n.alert_id, n.user_id, n.channel, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
       p.locale, p.time_zone, p.telegram_id::text as telegram_id
     from public.alert_notifications n
     join public.alerts a on a.id = n.alert_id
@@ -65,11 +66,20 @@ async function claimDue(tx: TransactionSql, batch: number): Promise<DueRow[]> {
 
 type Verdict = { status: 'sent' | 'failed' | 'skipped'; error?: string } | { status: 'queued'; error: string; retryAfterSeconds?: number };
 
-async function send(ctx: DeliveryContext, channel: string, person: DueRow, text: string): Promise<Verdict> {
+/** An "Acknowledge" button per alert of the message (the bot's webhook acknowledges as the chat's person); at most 8. */
+function acknowledgeButtons(rows: readonly DueRow[], locale: Locale): InlineKeyboard {
+  const label = locale === 'ru' ? 'Принято' : 'Acknowledge';
+  const alerts = [...new Set(rows.map((r) => r.alert_id))].slice(0, 8);
+  return {
+    inline_keyboard: alerts.map((id, i) => [{ text: alerts.length === 1 ? `✓ ${label}` : `✓ ${label} ${i + 1}`, callback_data: `ack:${id}` }]),
+  };
+}
+
+async function send(ctx: DeliveryContext, channel: string, person: DueRow, text: string, rows: readonly DueRow[]): Promise<Verdict> {
   if (channel !== 'telegram') return { status: 'skipped', error: `${channel} delivery is not available yet` };
   if (!person.telegram_id) return { status: 'skipped', error: 'Telegram is not linked to this person' };
   if (!ctx.telegram.token) return { status: 'skipped', error: 'The project has no Telegram bot (TELEGRAM_BOT_TOKEN)' };
-  const outcome: SendOutcome = await sendTelegram(ctx.telegram.apiUrl, ctx.telegram.token, person.telegram_id, text);
+  const outcome: SendOutcome = await sendTelegram(ctx.telegram.apiUrl, ctx.telegram.token, person.telegram_id, text, acknowledgeButtons(rows, person.locale));
   if (outcome.sent) return { status: 'sent' };
   if (!outcome.retry) return { status: 'failed', error: outcome.error };
   return { status: 'queued', error: outcome.error, retryAfterSeconds: outcome.retryAfterSeconds };
@@ -110,7 +120,7 @@ async function deliverBatch(ctx: DeliveryContext, batch: number, outcome: Delive
       const person = live[0];
       if (!person) continue;
       const alerts: AlertForText[] = live.map((r) => ({ kind: r.kind, severity: r.severity, params: r.params }));
-      const verdict = await send(ctx, person.channel, person, alertMessage(alerts, person.locale, person.time_zone));
+      const verdict = await send(ctx, person.channel, person, alertMessage(alerts, person.locale, person.time_zone), live);
       outcome[await record(tx, live, verdict)] += live.length;
     }
     return due.length;

@@ -32,8 +32,11 @@ alter table public.profiles
     or (quiet_hours_start is not null and quiet_hours_end is not null and quiet_hours_start <> quiet_hours_end));
 
 -- A person's own choice for one kind of alert in one workspace; without a row, their role's default.
+-- Keyed to the membership only (not to workspaces as well): a table with keys to both would
+-- join them a second way, and PostgREST would no longer know how workspace_members embeds
+-- workspaces (the app's workspace list). A membership's end takes its rules with it.
 create table public.alert_rules (
-  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  workspace_id uuid not null,
   user_id uuid not null references auth.users (id) on delete cascade,
   kind text not null check (kind in ('cap', 'cap_reached', 'cap_forecast', 'payout_due', 'load_failed', 'data_stale')),
   -- Alerts below it are not sent (they still show in the alert centre).

@@ -187,4 +187,10 @@ describe('the delivery log', () => {
     const { error } = await sessions.admin.from('alert_notifications').update({ status: 'sent' }).eq('workspace_id', ws);
     expect(error?.code).toBe('42501');
   });
+
+  it('leaves the app\'s embedding of workspaces in memberships unambiguous', async () => {
+    const { data, error } = await sessions.media_buyer.from('workspace_members').select('role, workspace:workspaces(id)').eq('workspace_id', ws);
+    expect(error).toBeNull();
+    expect(data).toEqual([{ role: 'media_buyer', workspace: { id: ws } }]);
+  });
 });

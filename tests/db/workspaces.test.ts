@@ -82,10 +82,13 @@ describe('workspaces', () => {
     expect(nowLeave.error).toBeNull();
   });
 
-  it('people edit their own profile: name, language, time zone, Telegram id; bad values are refused', async () => {
+  it('people edit their own profile: name, language, time zone, quiet hours; not the Telegram chat (the bot links it); bad values are refused', async () => {
     const session = await signIn(owner, ip);
-    const ok = await session.from('profiles').update({ display_name: 'Олег', locale: 'en', time_zone: 'Asia/Almaty', telegram_id: 123456789 }).eq('user_id', owner.id).select('display_name, locale, time_zone, telegram_id').single();
-    expect(ok.data).toEqual({ display_name: 'Олег', locale: 'en', time_zone: 'Asia/Almaty', telegram_id: 123456789 });
+    const ok = await session.from('profiles').update({ display_name: 'Олег', locale: 'en', time_zone: 'Asia/Almaty', quiet_hours_start: '22:00', quiet_hours_end: '08:00' }).eq('user_id', owner.id)
+      .select('display_name, locale, time_zone, quiet_hours_start, quiet_hours_end').single();
+    expect(ok.data).toEqual({ display_name: 'Олег', locale: 'en', time_zone: 'Asia/Almaty', quiet_hours_start: '22:00:00', quiet_hours_end: '08:00:00' });
+    const chat = await session.from('profiles').update({ telegram_id: 123456789 }).eq('user_id', owner.id);
+    expect(chat.error?.code).toBe('42501');
     const badLocale = await session.from('profiles').update({ locale: 'de' }).eq('user_id', owner.id);
     expect(badLocale).toMatchObject({ status: 400, error: { code: '23514' } });
     const badZone = await session.from('profiles').update({ time_zone: 'Mars/Olympus' }).eq('user_id', owner.id);

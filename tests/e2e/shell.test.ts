@@ -82,7 +82,7 @@ describe('the app shell on a phone (390×844), Russian browser', () => {
     await shows(page.locator('ion-tab-button[tab="summary"]').getByText('Сводка'));
     await closeToasts(page);
 
-    // Profile (reached from Settings on the phone): name, time zone and Telegram id reach the profiles row.
+    // Profile (reached from Settings on the phone): name and time zone reach the profiles row.
     await screen(page, 'settings').locator('[data-link="profile"]').click();
     const profile = screen(page, 'profile');
     await shows(profile.locator('input[name="displayName"]'));
@@ -90,13 +90,31 @@ describe('the app shell on a phone (390×844), Russian browser', () => {
     await profile.getByText('Часовой пояс').click();
     await page.locator('ion-modal ion-searchbar input').fill('tokyo');
     await page.locator('ion-modal ion-item').getByText('Asia/Tokyo').click();
-    await fillIn(page, 'profile', 'telegramId', '123456789');
     await profile.locator('ion-button[type="submit"]').click();
     expect(await toastMessage(page)).toBe('Профиль сохранён.');
     const [row] = await sql`select display_name, time_zone, telegram_id::text, locale from public.profiles where user_id = ${person.id}`;
-    expect(row).toEqual({ display_name: 'Ольга Закупкина', time_zone: 'Asia/Tokyo', telegram_id: '123456789', locale: 'ru' });
+    expect(row).toEqual({ display_name: 'Ольга Закупкина', time_zone: 'Asia/Tokyo', telegram_id: null, locale: 'ru' });
     await page.reload();
     await shows(screen(page, 'profile').getByText('Asia/Tokyo'));
+    await closeToasts(page);
+
+    // Telegram is linked through the bot with a one-time code, not typed in.
+    const telegram = screen(page, 'profile').locator('[data-section="telegram"]');
+    await shows(telegram.locator('[data-telegram="not-linked"]'));
+    await telegram.getByText('Получить код').click();
+    const shown = (await telegram.locator('[data-telegram="code"]').textContent()) ?? '';
+    const code = /^\/start ([A-Z2-9]{8})$/.exec(shown.trim())?.[1] ?? '';
+    expect(code).not.toBe('');
+    await telegram.getByText('Я отправил').click();
+    await shows(telegram.getByText('Бот ещё не получил код.'));
+    // The bot's webhook receives "/start CODE" from chat 123456789.
+    expect((await sql`select private.telegram_link(${code}, 123456789) as person`)[0]?.person).toBe(person.id);
+    await telegram.getByText('Я отправил').click();
+    await shows(telegram.locator('[data-telegram="linked"]').getByText('123456789', { exact: false }));
+    await telegram.getByText('Отвязать').click();
+    await shows(telegram.locator('[data-telegram="not-linked"]'));
+    expect((await sql`select telegram_id from public.profiles where user_id = ${person.id}`)[0]?.telegram_id).toBeNull();
+    await closeToasts(page);
 
     // Sign-out ends the session on the device (a reload stays signed out) and leaves none of the workspace's figures.
     const keptSummaries = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('arbidesk.summary.')));

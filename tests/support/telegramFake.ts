@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local stand-in for the Telegram Bot API's sendMessage
+ * A local stand-in for the Telegram Bot API's sendMessage and answerCallbackQuery
  * (https://core.telegram.org/bots/api#making-requests): the bot API cannot be reached from
  * here. It answers as Telegram documents it — {ok: true, result: Message}, or {ok: false,
  * error_code, description, parameters?: {retry_after}} with the same HTTP status — for a
@@ -13,10 +13,18 @@ export interface SentMessage {
   chatId: string;
   text: string;
   at: number;
+  /** The inline keyboard's buttons, if any. */
+  buttons: { text: string; callback_data: string }[];
+}
+
+export interface CallbackAnswer {
+  callbackQueryId: string;
+  text: string;
 }
 
 export class TelegramFake {
   readonly messages: SentMessage[] = [];
+  readonly callbackAnswers: CallbackAnswer[] = [];
   private readonly chats = new Set<string>();
   private readonly blocked = new Set<string>();
   private readonly floodUntil = new Map<string, number>();
@@ -67,14 +75,19 @@ export class TelegramFake {
   private answer(path: string, body: string): { status: number; body: unknown } {
     const error = (status: number, description: string, parameters?: { retry_after: number }) =>
       ({ status, body: { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) } });
-    const match = /^\/bot([^/]+)\/sendMessage$/.exec(path);
+    const match = /^\/bot([^/]+)\/(sendMessage|answerCallbackQuery)$/.exec(path);
     if (!match) return error(404, 'Not Found');
     if (match[1] !== this.token) return error(401, 'Unauthorized');
-    let request: { chat_id?: string | number; text?: string };
+    let request: { chat_id?: string | number; text?: string; reply_markup?: { inline_keyboard?: { text: string; callback_data: string }[][] }; callback_query_id?: string };
     try {
       request = JSON.parse(body) as typeof request;
     } catch {
       return error(400, 'Bad Request: message text is empty');
+    }
+    if (match[2] === 'answerCallbackQuery') {
+      if (!request.callback_query_id) return error(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
+      this.callbackAnswers.push({ callbackQueryId: request.callback_query_id, text: request.text ?? '' });
+      return { status: 200, body: { ok: true, result: true } };
     }
     const chatId = String(request.chat_id ?? '');
     if (!request.text) return error(400, 'Bad Request: message text is empty');
@@ -85,7 +98,7 @@ export class TelegramFake {
       const retryAfter = Math.ceil((flood - Date.now()) / 1000);
       return error(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
     }
-    this.messages.push({ chatId, text: request.text, at: Date.now() });
+    this.messages.push({ chatId, text: request.text, at: Date.now(), buttons: (request.reply_markup?.inline_keyboard ?? []).flat() });
     return { status: 200, body: { ok: true, result: { message_id: this.nextMessageId++, chat: { id: Number(chatId), type: 'private' }, date: Math.floor(Date.now() / 1000), text: request.text } } };
   }
 }
