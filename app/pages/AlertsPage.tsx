@@ -1,4 +1,4 @@
-import { IonContent, IonIcon, IonNote, IonPage, IonRefresher, IonRefresherContent, IonSpinner, type RefresherEventDetail } from '@ionic/react';
+import { IonContent, IonIcon, IonNote, IonPage, IonRefresher, IonRefresherContent, IonSpinner, useIonViewWillEnter, type RefresherEventDetail } from '@ionic/react';
 import { cloudOfflineOutline, syncOutline } from 'ionicons/icons';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -12,10 +12,10 @@ import type { Locale, MemberRole } from '../lib/dataApi.ts';
 import { formatClock, formatDay, formatMoment } from '../lib/dates.ts';
 import { formatCount, formatPercent } from '../lib/numbers.ts';
 import { chosenTimeZone, todayIn } from '../lib/summary.ts';
-import { selectAcknowledging, selectAlertsFor, selectAlertsKept, selectAlertsStatus, useAlerts } from '../stores/alerts.ts';
+import { selectAcknowledging, selectAlertsFor, selectAlertsKept, selectAlertsStatus, useAlerts, useAlertsWorkspace } from '../stores/alerts.ts';
+import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
-import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
 
 interface ListContext {
   t: TFunction;
@@ -73,7 +73,7 @@ function asOf(isoMoment: string, language: Locale, timeZone: string): string {
  */
 export default function AlertsPage() {
   const { t } = useTranslation();
-  const workspace = useWorkspace(selectCurrentWorkspace);
+  const workspace = useAlertsWorkspace();
   const language = usePreferences(selectLanguage);
   const timeZone = chosenTimeZone(useProfile(selectProfile)?.timeZone);
   const snapshot = useAlerts(selectAlertsFor(workspace?.workspaceId));
@@ -81,6 +81,12 @@ export default function AlertsPage() {
   const kept = useAlerts(selectAlertsKept);
   const acknowledging = useAlerts(selectAcknowledging);
   const role = workspace?.role;
+  const reachable = useConnection(selectReachable);
+
+  // Realtime keeps the list current; coming back to the screen asks once more, for what a dropped socket missed.
+  useIonViewWillEnter(() => {
+    if (reachable) void useAlerts.getState().reload();
+  }, [reachable]);
 
   const format: AlertFormat = {
     moment: (iso) => formatMoment(iso, language, timeZone),

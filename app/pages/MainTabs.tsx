@@ -5,11 +5,10 @@ import { Navigate, Route } from 'react-router-dom';
 import { AlertBell } from '../components/AlertBell.tsx';
 import { PageHeaderEnd } from '../components/PageHeader.tsx';
 import { destinationsFor } from '../navigation.ts';
-import { selectAttentionCount, useAlerts } from '../stores/alerts.ts';
+import { selectAttentionCount, useAlerts, useAlertsWorkspace } from '../stores/alerts.ts';
 import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectStatus, selectUser, useSession } from '../stores/session.ts';
-import { selectKeptWorkspace, useSummary } from '../stores/summary.ts';
-import { selectCurrentWorkspace, selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
+import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
 import { lazyPage } from '../components/lazyPage.tsx';
 import SummaryPage from './SummaryPage.tsx';
 
@@ -28,19 +27,10 @@ const SettingsPage = lazyPage(() => import('./SettingsPage.tsx'));
 const UploadPage = lazyPage(() => import('./UploadPage.tsx'));
 const WorkspacesPage = lazyPage(() => import('./WorkspacesPage.tsx'));
 
-/** The workspace whose alerts the bell counts: the chosen one, or until the workspaces load (or while offline) the one the summary kept. */
-function useAlertsWorkspaceId(): string | undefined {
-  const user = useSession(selectUser);
-  const live = useWorkspace(selectCurrentWorkspace);
-  const status = useWorkspace(selectWorkspaceStatus);
-  const kept = useSummary(selectKeptWorkspace(user?.id));
-  return (live ?? (status === 'ready' ? undefined : kept))?.workspaceId;
-}
-
 /** The bell with the number of firing alerts nobody has acknowledged. */
 function AlertsBell() {
   const { t } = useTranslation();
-  const count = useAlerts(selectAttentionCount(useAlertsWorkspaceId()));
+  const count = useAlerts(selectAttentionCount(useAlertsWorkspace()?.workspaceId));
   return <AlertBell count={count} label={count > 0 ? t('alerts.bellCount', { number: count }) : t('alerts.bell')} href="/app/alerts" />;
 }
 
@@ -49,7 +39,7 @@ const bell = <AlertsBell />;
 /** Keeps the alerts of the workspace on screen current: live through realtime, again after a reconnect, kept while offline. */
 function useFollowAlerts(): void {
   const userId = useSession(selectUser)?.id;
-  const workspaceId = useAlertsWorkspaceId();
+  const workspaceId = useAlertsWorkspace()?.workspaceId;
   const reachable = useConnection(selectReachable);
 
   useEffect(() => (userId && workspaceId ? useAlerts.getState().follow({ userId, workspaceId }) : undefined), [userId, workspaceId]);
