@@ -12,7 +12,7 @@ interface AlertBellProps {
 /** The toolbar's bell: opens the alert centre, with a badge while alerts wait for someone. */
 export function AlertBell({ count, label, href }: AlertBellProps) {
   return (
-    <IonButton routerLink={href} className="alert-bell" aria-label={label} data-alert-count={count}>
+    <IonButton routerLink={href} className="alert-bell" aria-label={label} data-alert-count={String(count)}>
       <IonIcon slot="icon-only" icon={notificationsOutline} aria-hidden="true" />
       {count > 0 && (
         <IonBadge color="danger" className="alert-bell-badge" aria-hidden="true">

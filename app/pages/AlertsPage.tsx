@@ -16,6 +16,7 @@ import { selectAcknowledging, selectAlertsFor, selectAlertsKept, selectAlertsSta
 import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
+import { selectSummaryTimeZone, useSummary } from '../stores/summary.ts';
 
 interface ListContext {
   t: TFunction;
@@ -75,7 +76,9 @@ export default function AlertsPage() {
   const { t } = useTranslation();
   const workspace = useAlertsWorkspace();
   const language = usePreferences(selectLanguage);
-  const timeZone = chosenTimeZone(useProfile(selectProfile)?.timeZone);
+  // Offline at start the profile does not load: the zone kept with the summary stands in, as it does there.
+  const keptTimeZone = useSummary(selectSummaryTimeZone);
+  const timeZone = chosenTimeZone(useProfile(selectProfile)?.timeZone ?? keptTimeZone);
   const snapshot = useAlerts(selectAlertsFor(workspace?.workspaceId));
   const status = useAlerts(selectAlertsStatus);
   const kept = useAlerts(selectAlertsKept);

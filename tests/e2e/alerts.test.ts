@@ -143,6 +143,7 @@ describe('the alert centre', () => {
     await sql`select private.resolve_alert(${workspaceId}, 'data_stale', 'source', 'tw_clicks', now() - interval '1 hour')`;
     const [stale] = await sql<{ id: string; resolved_at: Date }[]>`select id, resolved_at from public.alerts where workspace_id = ${workspaceId} and kind = 'data_stale'`;
     const { page } = await open('tablet', reader, 'en-US');
+    await shows(bell(page, 'summary'));
     await expect.poll(() => bell(page, 'summary').getAttribute('data-alert-count')).toBe('1');
     await bell(page, 'summary').click();
     await shows(card(page, alertId));
