@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { alertKinds, alertSeverities, alertStatuses, alertSubjects, type Alert } from './alerts.ts';
-import { dataOf } from './dataApi.ts';
+import { dataOf, watchWorkspaceRows } from './dataApi.ts';
 import { array, nonEmptyText, nullable, object, oneOf, readAs, record, text, uuid } from './guards.ts';
 
 const readAlert = object({
@@ -38,8 +38,6 @@ export function toAlert(row: unknown): Alert {
   };
 }
 
-let channelCount = 0;
-
 /**
  * The workspace's alerts over supabase-js as dataApi.ts does: answers validated where they
  * enter; RLS lets members read, and acknowledge_alert() decides who may acknowledge.
@@ -75,23 +73,9 @@ export function createAlertsApi(client: SupabaseClient) {
       return Object.fromEntries(readAs(array(object({ id: uuid, name: text })), rows, 'programs').map((p) => [p.id, p.name]));
     },
 
-    /**
-     * Calls `onChange` with every changed alert of the workspace (realtime postgres_changes;
-     * RLS decides who hears it), null when a change cannot be read. Returns the unsubscribe.
-     */
+    /** Calls `onChange` with every changed alert of the workspace (null: one that cannot be read). Returns the unsubscribe. */
     watch(workspaceId: string, onChange: (alert: Alert | null) => void): () => void {
-      channelCount += 1;
-      const channel = client
-        .channel(`alerts-${workspaceId}-${channelCount}`)
-        .on('postgres_changes', { event: '*', schema: 'public', table: 'alerts', filter: `workspace_id=eq.${workspaceId}` }, (change) => {
-          try {
-            onChange(toAlert(change.new));
-          } catch {
-            onChange(null);
-          }
-        })
-        .subscribe();
-      return () => void client.removeChannel(channel);
+      return watchWorkspaceRows(client, 'alerts', workspaceId, toAlert, onChange);
     },
   };
 }
