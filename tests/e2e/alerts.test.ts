@@ -174,6 +174,46 @@ describe('the alert centre', () => {
     await page.context().close();
   }, 120_000);
 
+  it('on a tablet in English: cap alerts of one program come together under its name, worded from their params, and open their offer', async () => {
+    await sql`delete from public.alerts where workspace_id = ${workspaceId}`;
+    // A retry starts over, without the offers and program of the first try.
+    await sql`delete from public.offers where workspace_id = ${workspaceId}`;
+    await sql`delete from public.affiliate_programs where workspace_id = ${workspaceId}`;
+    const [program] = await sql<{ id: string }[]>`insert into public.affiliate_programs (workspace_id, name) values (${workspaceId}, 'Nova Partners') returning id`;
+    const programId = program?.id ?? '';
+    const offers = await sql<{ id: string; code: string }[]>`
+      insert into public.offers (workspace_id, code, name, program_id) values (${workspaceId}, 'NOVA-1', 'Nova one', ${programId}), (${workspaceId}, 'NOVA-2', 'Nova two', ${programId})
+      returning id, code`;
+    const offerId = (code: string) => offers.find((o) => o.code === code)?.id ?? '';
+    // What the cap model is expected to send (its params may grow): the group's name comes from the program itself.
+    const raise = async (kind: string, severity: string, code: string, params: Record<string, unknown>, at: string) => {
+      const [row] = await sql<{ id: string }[]>`
+        select (private.raise_alert(${workspaceId}, ${kind}, ${severity}, 'offer', ${offerId(code)}, ${JSON.stringify(params)}::text::jsonb, ${programId}, ${at})).id`;
+      return row?.id ?? '';
+    };
+    const forecastId = await raise('cap_forecast', 'warning', 'NOVA-2', { offer: 'NOVA-2', eta: '2026-05-06T12:00:00Z' }, '2026-05-04T11:00:00Z');
+    const capId = await raise('cap', 'critical', 'NOVA-1', { offer: 'NOVA-1', percent: 96, used: 480, limit: 500, period_start: '2026-05-01', period_end: '2026-05-31' }, '2026-05-04T10:00:00Z');
+
+    const { page } = await open('tablet', buyer, 'en-US');
+    await bell(page, 'summary').click();
+    const group = screen(page, 'alerts').locator(`[data-alert-group="${programId}"]`);
+    await shows(group.locator(`[data-alert="${capId}"]`));
+    expect(plain(await group.locator('.alert-group-name').innerText())).toMatch(/^Nova Partners · \d alerts$/);
+    const order = await group.locator('ion-card[data-alert]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-alert')));
+    expect(order.filter((id) => id === capId || id === forecastId)).toEqual([capId, forecastId]);
+    const capText = plain(await card(page, capId).innerText());
+    expect(capText).toContain('NOVA-1: 96% of the cap used');
+    expect(capText).toContain('480 of 500 for May 1st, 2026 – May 31st, 2026.');
+    expect(capText).toContain('Critical · firing');
+    expect(plain(await card(page, forecastId).innerText())).toContain(`NOVA-2 will reach its cap by ${moment(new Date('2026-05-06T12:00:00Z'), 'en')}`);
+    await expectNoSeriousViolations(page);
+
+    await card(page, capId).locator('[data-action="open-alert"]').click();
+    await page.waitForURL(`**/app/offers/${offerId('NOVA-1')}`);
+    await shows(screen(page, 'offer'));
+    await page.context().close();
+  }, 120_000);
+
   it('with the API down, keeps the last list marked "offline, as of" and says an acknowledgement cannot be made now', async () => {
     await sql`delete from public.alerts where workspace_id = ${workspaceId}`;
     const loadId = await failLoad('may-conversions.csv');
