@@ -35,7 +35,7 @@ export function AlertCard(props: AlertCardProps) {
       <IonItem routerLink={props.href} detail lines="none" className="alert-open" data-action="open-alert">
         <IonIcon slot="start" icon={icon} color={status === 'resolved' ? 'success' : severityColors[severity]} aria-hidden="true" />
         <IonLabel className="ion-text-wrap">
-          <h2 className="alert-title">{props.title}</h2>
+          <h3 className="alert-title">{props.title}</h3>
           {props.detail && <p className="alert-detail">{props.detail}</p>}
           <p className="alert-state">
             {t(`alerts.severity.${severity}`)} · {status === 'resolved' ? t('alerts.resolvedBadge') : t('alerts.firingBadge')}

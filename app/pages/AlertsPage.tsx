@@ -17,6 +17,7 @@ import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
 import { selectSummaryTimeZone, useSummary } from '../stores/summary.ts';
+import { selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
 
 interface ListContext {
   t: TFunction;
@@ -75,6 +76,7 @@ function asOf(isoMoment: string, language: Locale, timeZone: string): string {
 export default function AlertsPage() {
   const { t } = useTranslation();
   const workspace = useAlertsWorkspace();
+  const workspaceStatus = useWorkspace(selectWorkspaceStatus);
   const language = usePreferences(selectLanguage);
   // Offline at start the profile does not load: the zone kept with the summary stands in, as it does there.
   const keptTimeZone = useSummary(selectSummaryTimeZone);
@@ -105,6 +107,7 @@ export default function AlertsPage() {
   };
 
   const body = () => {
+    if (!workspace && workspaceStatus === 'ready') return <IonNote>{t('workspaces.none')}</IonNote>;
     if (!snapshot) {
       if (status === 'failed') return <LoadProblem onRetry={() => void useAlerts.getState().reload()} />;
       return (
