@@ -17,7 +17,9 @@ import { loadAppConfig } from './lib/config.ts';
 import type { DataApi } from './lib/dataApi.ts';
 import { initI18n } from './lib/i18n.ts';
 import { registerServiceWorker } from './lib/serviceWorker.ts';
+import { forgetAlerts } from './lib/alertsCache.ts';
 import { forgetSummaries } from './lib/summaryCache.ts';
+import { useAlerts } from './stores/alerts.ts';
 import { useConnection } from './stores/connection.ts';
 import { usePreferences } from './stores/preferences.ts';
 import { useProfile } from './stores/profile.ts';
@@ -49,7 +51,11 @@ function followSession(dataApi: DataApi): void {
       useWorkspace.getState().clear();
       useProfile.getState().clear();
       useSummary.getState().clear();
-      if (event === 'SIGNED_OUT') forgetSummaries();
+      useAlerts.getState().clear();
+      if (event === 'SIGNED_OUT') {
+        forgetSummaries();
+        forgetAlerts();
+      }
       return;
     }
     if (previous?.id === user.id) return;

@@ -144,6 +144,28 @@ export function dataOf<T>(result: { data: T; error: PostgrestError | null; statu
   return result.data;
 }
 
+/**
+ * Calls `onChange` with each changed row of a workspace's `table`, as `read` makes it, or with
+ * null when a change cannot be read: something changed (realtime postgres_changes; RLS decides
+ * who hears it). Returns the unsubscribe.
+ */
+export function watchWorkspaceRows<T>(client: SupabaseClient, table: string, workspaceId: string, read: (row: unknown) => T, onChange: (row: T | null) => void): () => void {
+  channelCount += 1;
+  const channel = client
+    .channel(`${table}-${workspaceId}-${channelCount}`)
+    .on('postgres_changes', { event: '*', schema: 'public', table, filter: `workspace_id=eq.${workspaceId}` }, (change) => {
+      let row: T | null;
+      try {
+        row = read(change.new);
+      } catch {
+        row = null;
+      }
+      onChange(row);
+    })
+    .subscribe();
+  return () => void client.removeChannel(channel);
+}
+
 function sessionUser(session: Session | null): SessionUser | null {
   return session ? { id: session.user.id, email: session.user.email ?? '' } : null;
 }
@@ -289,19 +311,8 @@ export function createDataApi(client: SupabaseClient) {
      * passed on as null: something changed. Returns the unsubscribe.
      */
     watchLoads(workspaceId: string, onChange: (status: LoadStatus | null) => void): () => void {
-      channelCount += 1;
-      const channel = client
-        .channel(`etl-loads-${workspaceId}-${channelCount}`)
-        .on('postgres_changes', { event: '*', schema: 'public', table: 'etl_loads', filter: `workspace_id=eq.${workspaceId}` }, (change) => {
-          const row = nullable(object({ status: oneOf(loadStatuses) }));
-          try {
-            onChange(readAs(row, change.new, 'etl_loads change')?.status ?? null);
-          } catch {
-            onChange(null);
-          }
-        })
-        .subscribe();
-      return () => void client.removeChannel(channel);
+      const row = nullable(object({ status: oneOf(loadStatuses) }));
+      return watchWorkspaceRows<LoadStatus | null>(client, 'etl_loads', workspaceId, (changed) => readAs(row, changed, 'etl_loads change')?.status ?? null, onChange);
     },
 
     /** The workspace's uploads, newest first. */
@@ -351,18 +362,7 @@ export function createDataApi(client: SupabaseClient) {
 
     /** Calls `onChange` with every changed upload row of the workspace (null when a change cannot be read). Returns the unsubscribe. */
     watchLoadRecords(workspaceId: string, onChange: (load: LoadRecord | null) => void): () => void {
-      channelCount += 1;
-      const channel = client
-        .channel(`etl-load-rows-${workspaceId}-${channelCount}`)
-        .on('postgres_changes', { event: '*', schema: 'public', table: 'etl_loads', filter: `workspace_id=eq.${workspaceId}` }, (change) => {
-          try {
-            onChange(toLoadRecord(change.new));
-          } catch {
-            onChange(null);
-          }
-        })
-        .subscribe();
-      return () => void client.removeChannel(channel);
+      return watchWorkspaceRows(client, 'etl_loads', workspaceId, toLoadRecord, onChange);
     },
   };
 }

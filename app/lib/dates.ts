@@ -24,8 +24,8 @@ export function formatDate(moment: Date | string, language: Locale, timeZone: st
   return new Intl.DateTimeFormat(language, { timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(at);
 }
 
-/** The time of day of a moment, HH:MM, in the device's time zone (for "as of 14:05"). */
-export function formatClock(isoMoment: string, language: Locale): string {
+/** The time of day of a moment, HH:MM, in `timeZone` or else the device's (for "as of 14:05"). */
+export function formatClock(isoMoment: string, language: Locale, timeZone?: string): string {
   const moment = new Date(isoMoment);
-  return Number.isNaN(moment.getTime()) ? isoMoment : new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(moment);
+  return Number.isNaN(moment.getTime()) ? isoMoment : new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', timeZone }).format(moment);
 }

@@ -38,6 +38,10 @@ export const decimal: Reader<number> = (value, path) => {
   return typeof parsed === 'number' && Number.isFinite(parsed) ? parsed : fail(path, 'a number');
 };
 
+/** A JSON object whose fields the caller reads one by one (e.g. jsonb params). */
+export const record: Reader<Record<string, unknown>> = (value, path) =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : fail(path, 'an object');
+
 export function oneOf<const T extends string>(values: readonly T[]): Reader<T> {
   return (value, path) => (values.includes(value as T) ? (value as T) : fail(path, `one of ${values.join(', ')}`));
 }

@@ -50,7 +50,8 @@ const workspacePrefix = (userId: string, workspaceId: string) => `${personPrefix
 const key = (userId: string, workspaceId: string, period: Period) => `${workspacePrefix(userId, workspaceId)}${period}`;
 const shownKey = (userId: string) => `${personPrefix(userId)}shown`;
 
-function keep(storageKey: string, value: unknown): void {
+/** Keeps `value` as JSON on this device; other kept copies (alertsCache.ts) go through here too. */
+export function keep(storageKey: string, value: unknown): void {
   try {
     localStorage.setItem(storageKey, JSON.stringify(value));
   } catch {
@@ -59,7 +60,7 @@ function keep(storageKey: string, value: unknown): void {
 }
 
 /** What is kept under `storageKey`, or null when nothing is or it does not read as `read` (an older app version wrote it). */
-function recall<T>(storageKey: string, read: Reader<T>, what: string): T | null {
+export function recall<T>(storageKey: string, read: Reader<T>, what: string): T | null {
   try {
     const stored = localStorage.getItem(storageKey);
     return stored ? readAs(read, JSON.parse(stored), what) : null;
@@ -68,7 +69,7 @@ function recall<T>(storageKey: string, read: Reader<T>, what: string): T | null 
   }
 }
 
-function forgetKeys(matches: (storageKey: string) => boolean): void {
+export function forgetKeys(matches: (storageKey: string) => boolean): void {
   try {
     const kept = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter((k) => k !== null && matches(k));
     for (const storageKey of kept) if (storageKey) localStorage.removeItem(storageKey);

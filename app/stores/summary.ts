@@ -231,5 +231,7 @@ export const selectSnapshotFor = (workspaceId: string | undefined) => (s: Summar
 export const selectPeriod = (s: SummaryState) => s.period;
 export const selectSummaryStatus = (s: SummaryState) => s.status;
 export const selectSummaryKept = (s: SummaryState) => s.kept;
+/** The time zone the summary counts days in: the profile's, or until it loads (or while offline) the one kept with the summary. */
+export const selectSummaryTimeZone = (s: SummaryState) => s.target?.timeZone;
 export const selectKeptWorkspace = (userId: string | undefined) => (s: SummaryState) =>
   s.keptWorkspace && s.keptWorkspace.userId === userId ? s.keptWorkspace.workspace : undefined;
