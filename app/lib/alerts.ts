@@ -1,7 +1,7 @@
 import type { MemberRole } from './dataApi.ts';
 import { canUpload } from './uploads.ts';
 
-export const alertKinds = ['cap', 'cap_forecast', 'payout_due', 'load_failed', 'data_stale'] as const;
+export const alertKinds = ['cap', 'cap_reached', 'cap_forecast', 'payout_due', 'load_failed', 'data_stale'] as const;
 export type AlertKind = (typeof alertKinds)[number];
 export const alertSeverities = ['info', 'warning', 'critical'] as const;
 export type AlertSeverity = (typeof alertSeverities)[number];
@@ -107,6 +107,7 @@ const wordings: Record<AlertKind, Wording> = {
     };
   },
   cap: (p, alert, f) => capWording(p, alert, f),
+  cap_reached: (p, alert, f) => ({ ...capWording(p, alert, f), title: 'title' }),
   cap_forecast: (p, alert, f) => {
     const eta = textParam(p, 'eta');
     const message = capWording(p, alert, f);
@@ -118,8 +119,9 @@ function capWording(p: Record<string, unknown>, alert: Alert, f: AlertFormat): A
   const percent = numberParam(p, 'percent');
   const used = numberParam(p, 'used');
   const limit = numberParam(p, 'limit');
-  const from = textParam(p, 'period_start');
-  const to = textParam(p, 'period_end');
+  // The period's days in the cap's own zone (its bounds are moments).
+  const from = textParam(p, 'first_day');
+  const to = textParam(p, 'last_day');
   return {
     title: percent === null ? 'titleNoPercent' : 'title',
     detail: used !== null && limit !== null ? (from && to ? 'detail' : 'detailNoPeriod') : null,
@@ -153,7 +155,8 @@ export function alertLink(alert: Pick<Alert, 'subjectType' | 'subjectId'>, role:
     case 'program':
       return `/app/programs/${id}`;
     case 'offer':
-      return `/app/offers/${id}`;
+      // A cap counted per GEO is about "<offer>/<GEO>": the offer's page.
+      return `/app/offers/${encodeURIComponent(alert.subjectId.split('/')[0] ?? '')}`;
     case 'source':
       return canUpload(role) ? '/app/upload' : '/app/loads';
   }

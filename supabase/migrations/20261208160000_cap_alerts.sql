@@ -31,6 +31,9 @@ begin
     'offer', offer.name, 'offer_id', usage.offer_id, 'geo', nullif(usage.geo, ''), 'metric', usage.metric,
     'used', usage.used, 'limit', usage.effective_limit, 'percent', usage.percent, 'hard', usage.hard,
     'period', usage.period, 'period_start', usage.period_start, 'period_end', usage.period_end, 'time_zone', usage.time_zone,
+    -- The period's first and last day in the cap's zone, as people read a period.
+    'first_day', (usage.period_start at time zone usage.time_zone)::date,
+    'last_day', ((usage.period_end at time zone usage.time_zone) - interval '1 microsecond')::date,
     'eta', usage.runs_out_at, 'confidence', usage.confidence, 'spend_at_risk', usage.spend_at_risk);
 
   if usage.status in ('warning', 'critical') then

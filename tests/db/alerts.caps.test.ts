@@ -60,7 +60,7 @@ describe('cap alerts', () => {
     let alerts = await alertsOf(t);
     expect(brief(alerts)).toEqual(['cap warning firing']);
     expect(alerts[0]).toMatchObject({ subject_id: offer, group_key: t.program });
-    expect(alerts[0]?.params).toMatchObject({ offer: 'THRESH offer', used: 16, limit: 20, percent: 80, time_zone: 'Europe/Moscow', period_start: '2026-03-15T21:00:00+00:00' });
+    expect(alerts[0]?.params).toMatchObject({ offer: 'THRESH offer', used: 16, limit: 20, percent: 80, time_zone: 'Europe/Moscow', period_start: '2026-03-15T21:00:00+00:00', first_day: '2026-03-16', last_day: '2026-03-16' });
 
     await deposits(t, 'thresh', 3, 16);
     await refreshCaps(sql, t, '2026-03-16T09:10:00Z');

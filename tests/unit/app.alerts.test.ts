@@ -66,7 +66,7 @@ describe('alertMessage', () => {
   });
 
   it('words cap alerts from whatever the cap model sends, percent as 85 or 0.85, and falls back to the offer id', () => {
-    const params = { offer: 'FIX-A', percent: 85, used: 170, limit: 200, period_start: '2026-05-01', period_end: '2026-05-31' };
+    const params = { offer: 'FIX-A', percent: 85, used: 170, limit: 200, first_day: '2026-05-01', last_day: '2026-05-31' };
     expect(alertMessage(alert({ kind: 'cap', subjectType: 'offer', params }), format)).toEqual({
       title: 'alerts.kinds.cap.title',
       detail: 'alerts.kinds.cap.detail',
@@ -91,8 +91,8 @@ describe('alertMessage', () => {
       alert({ kind: 'data_stale', subjectType: 'source' }),
       alert({ kind: 'payout_due', subjectType: 'program', params: { program: 'P', payout_date: '2026-05-05', period_start: '2026-04-01', period_end: '2026-04-30', time_zone: 'UTC' } }),
       alert({ kind: 'payout_due', subjectType: 'program', params: { program: 'P', period_start: '2026-04-01', period_end: '2026-04-30' } }),
-      ...(['cap', 'cap_forecast'] as const).flatMap((kind) => [
-        alert({ kind, subjectType: 'offer', params: { offer: 'O', percent: 90, used: 9, limit: 10, period_start: '2026-05-01', period_end: '2026-05-31', eta: '2026-05-20T00:00:00Z' } }),
+      ...(['cap', 'cap_reached', 'cap_forecast'] as const).flatMap((kind) => [
+        alert({ kind, subjectType: 'offer', params: { offer: 'O', percent: 90, used: 9, limit: 10, first_day: '2026-05-01', last_day: '2026-05-31', eta: '2026-05-20T00:00:00Z' } }),
         alert({ kind, subjectType: 'offer', params: { used: 9, limit: 10 } }),
       ]),
     ];
@@ -115,7 +115,9 @@ describe('alertLink', () => {
   it('opens what the alert is about; stale data opens the upload screen, or the loads for those who do not upload', () => {
     expect(alertLink({ subjectType: 'load', subjectId: 'b1c2' }, 'read_only')).toBe('/app/loads/b1c2');
     expect(alertLink({ subjectType: 'program', subjectId: 'p1' }, 'finance')).toBe('/app/programs/p1');
-    expect(alertLink({ subjectType: 'offer', subjectId: 'o/1' }, 'affiliate_manager')).toBe('/app/offers/o%2F1');
+    // A cap counted per GEO is about "<offer>/<GEO>": the offer's page.
+    expect(alertLink({ subjectType: 'offer', subjectId: '9f1c/KZ' }, 'affiliate_manager')).toBe('/app/offers/9f1c');
+    expect(alertLink({ subjectType: 'offer', subjectId: 'o 1' }, 'affiliate_manager')).toBe('/app/offers/o%201');
     expect(alertLink({ subjectType: 'source', subjectId: 'tw_events' }, 'media_buyer')).toBe('/app/upload');
     expect(alertLink({ subjectType: 'source', subjectId: 'tw_events' }, 'read_only')).toBe('/app/loads');
   });
