@@ -80,6 +80,11 @@ export const modules: Module[] = [
     tables: [{ name: 'alert_silences', operations: ['select', 'insert', 'delete'], note: 'lifted by their author or an admin; never changed, at most 90 days' }],
   },
   {
+    name: 'Alerts in the team\'s Slack channel',
+    access: { ...everyone('none'), admin: 'write' },
+    tables: [{ name: 'alert_slack', operations: ['select', 'insert', 'update', 'delete'], note: 'the incoming webhook is a secret: admins only; posted to only under SLACK_WEBHOOK_ORIGIN' }],
+  },
+  {
     name: 'Alert notifications (outbox and delivery log)',
     access: { ...everyone('read own'), admin: 'read' },
     tables: [{ name: 'alert_notifications', operations: ['select'], ownerOnly: true, note: 'queued by the server when an alert fires, rises or escalates; sent by the delivery function' }],

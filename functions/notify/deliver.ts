@@ -1,5 +1,6 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { alertMessage, type AlertForText, type Locale } from '../_shared/alerts/messages.ts';
+import { sendSlack } from '../_shared/alerts/slack.ts';
 import { sendTelegram, type InlineKeyboard, type SendOutcome } from '../_shared/alerts/telegram.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface TelegramSettings {
 export interface DeliveryContext {
   sql: Sql;
   telegram: TelegramSettings;
+  /** Webhook URLs are posted to only under this origin (SLACK_WEBHOOK_ORIGIN; Slack's own host by default). */
+  slackOrigin: string;
   /** Rows claimed per transaction. */
   batch?: number;
 }
@@ -32,7 +35,9 @@ export interface DeliveryOutcome {
 interface DueRow {
   id: string;
   alert_id: string;
-  user_id: string;
+  workspace_id: string;
+  /** Null for the workspace's Slack channel. */
+  user_id: string | null;
   channel: string;
   attempts: number;
   kind: string;
@@ -42,6 +47,7 @@ interface DueRow {
   locale: Locale;
   time_zone: string;
   telegram_id: string | null;
+  slack_url: string | null;
 }
 
 /** Tries before a row counts as failed, and the back-off between them (30 s, 1, 2, 4 min). */
@@ -53,11 +59,13 @@ const maxRowsPerRun = 500;
 
 async function claimDue(tx: TransactionSql, batch: number): Promise<DueRow[]> {
   return tx<DueRow[]>`
-    select n.id, n.alert_id, n.user_id, n.channel, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
-      p.locale, p.time_zone, p.telegram_id::text as telegram_id
+    select n.id, n.alert_id, n.workspace_id, n.user_id, n.channel, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
+      coalesce(p.locale, s.locale, 'en') as locale, coalesce(p.time_zone, s.time_zone, 'UTC') as time_zone,
+      p.telegram_id::text as telegram_id, s.webhook_url as slack_url
     from public.alert_notifications n
     join public.alerts a on a.id = n.alert_id
-    join public.profiles p on p.user_id = n.user_id
+    left join public.profiles p on p.user_id = n.user_id
+    left join public.alert_slack s on n.channel = 'slack' and s.workspace_id = n.workspace_id and s.enabled
     where n.status = 'queued' and n.not_before <= now()
     order by n.not_before, n.created_at
     limit ${batch}
@@ -76,13 +84,25 @@ function acknowledgeButtons(rows: readonly DueRow[], locale: Locale): InlineKeyb
 }
 
 async function send(ctx: DeliveryContext, channel: string, person: DueRow, text: string, rows: readonly DueRow[]): Promise<Verdict> {
+  if (channel === 'slack') return toVerdict(await postToSlack(ctx, person.slack_url, text));
   if (channel !== 'telegram') return { status: 'skipped', error: `${channel} delivery is not available yet` };
   if (!person.telegram_id) return { status: 'skipped', error: 'Telegram is not linked to this person' };
   if (!ctx.telegram.token) return { status: 'skipped', error: 'The project has no Telegram bot (TELEGRAM_BOT_TOKEN)' };
-  const outcome: SendOutcome = await sendTelegram(ctx.telegram.apiUrl, ctx.telegram.token, person.telegram_id, text, acknowledgeButtons(rows, person.locale));
+  return toVerdict(await sendTelegram(ctx.telegram.apiUrl, ctx.telegram.token, person.telegram_id, text, acknowledgeButtons(rows, person.locale)));
+}
+
+function toVerdict(outcome: SendOutcome | Verdict): Verdict {
+  if ('status' in outcome) return outcome;
   if (outcome.sent) return { status: 'sent' };
   if (!outcome.retry) return { status: 'failed', error: outcome.error };
   return { status: 'queued', error: outcome.error, retryAfterSeconds: outcome.retryAfterSeconds };
+}
+
+/** The workspace's channel; only a URL under the allowed origin is posted to (never an address inside the project). */
+async function postToSlack(ctx: DeliveryContext, url: string | null, text: string): Promise<SendOutcome | Verdict> {
+  if (!url) return { status: 'skipped', error: 'The workspace has no Slack channel now' };
+  if (!url.startsWith(ctx.slackOrigin)) return { status: 'failed', error: `Not a Slack incoming-webhook URL (it must start with ${ctx.slackOrigin})` };
+  return sendSlack(url, text);
 }
 
 async function record(tx: TransactionSql, rows: DueRow[], verdict: Verdict): Promise<keyof DeliveryOutcome> {
@@ -109,7 +129,7 @@ async function deliverBatch(ctx: DeliveryContext, batch: number, outcome: Delive
     const due = await claimDue(tx, batch);
     const groups = new Map<string, DueRow[]>();
     for (const row of due) {
-      const key = `${row.user_id} ${row.channel}`;
+      const key = `${row.user_id ?? row.workspace_id} ${row.channel}`;
       groups.set(key, [...(groups.get(key) ?? []), row]);
     }
     for (const rows of groups.values()) {

@@ -8,4 +8,7 @@ const env = serviceEnv((name) => Deno.env.get(name));
 const sql = postgres(env.dbUrl, { max: 2, onnotice: () => {} });
 const telegram = { apiUrl: Deno.env.get('TELEGRAM_API_URL') ?? 'https://api.telegram.org', token: Deno.env.get('TELEGRAM_BOT_TOKEN') || undefined };
 
-Deno.serve(handler((req) => notify(req, { sql, telegram })));
+// Slack webhooks are posted to only under this origin: a stored URL cannot point the function elsewhere.
+const slackOrigin = Deno.env.get('SLACK_WEBHOOK_ORIGIN') || 'https://hooks.slack.com/';
+
+Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin })));

@@ -11,13 +11,14 @@
 --   to its admins once.
 -- The same alert never notifies a person twice on one channel for the same reason and severity.
 
--- Channels a person may be told on. 'in_app' is the alert centre itself, always on.
+-- Channels a person may be told on. The alert centre (in the app) is always on; Slack is the
+-- workspace's channel, not a person's (20261208180000_alert_slack.sql).
 create function private.alert_channels()
 returns text[]
 language sql
 immutable
 set search_path = ''
-as $$ select '{web_push,native_push,telegram,slack,email}'::text[] $$;
+as $$ select '{web_push,native_push,telegram,email}'::text[] $$;
 
 alter table public.workspaces
   -- Minutes a critical alert may stay unacknowledged before the workspace's admins are told; null: never.
@@ -115,8 +116,9 @@ create table public.alert_notifications (
   id uuid primary key default gen_random_uuid(),
   workspace_id uuid not null,
   alert_id uuid not null,
-  user_id uuid not null references auth.users (id) on delete cascade,
-  channel text not null check (channel = any (private.alert_channels())),
+  -- Null for a message to the workspace's own channel (Slack).
+  user_id uuid references auth.users (id) on delete cascade,
+  channel text not null check (channel = any (private.alert_channels() || '{slack}'::text[])),
   -- fired: the alert began; raised: its severity rose; escalated: critical and unacknowledged, to an admin.
   reason text not null check (reason in ('fired', 'raised', 'escalated')),
   severity text not null check (severity in ('info', 'warning', 'critical')),
@@ -129,7 +131,8 @@ create table public.alert_notifications (
   created_at timestamptz not null default now(),
   sent_at timestamptz,
   foreign key (workspace_id, alert_id) references public.alerts (workspace_id, id) on delete cascade,
-  unique (alert_id, user_id, channel, reason, severity)
+  check ((channel = 'slack') = (user_id is null)),
+  unique nulls not distinct (alert_id, user_id, channel, reason, severity)
 );
 create index alert_notifications_due_idx on public.alert_notifications (not_before) where status = 'queued';
 create index alert_notifications_user_idx on public.alert_notifications (user_id, created_at desc);

@@ -164,6 +164,11 @@ const samples: Record<string, Sample> = {
     change: { reason: 'Tampered' },
     insert: (ws) => ({ workspace_id: ws, kind: 'data_stale', until: new Date(Date.now() + 86_400_000).toISOString(), reason: 'new-silence' }),
   },
+  alert_slack: {
+    target: (ws) => ({ workspace_id: ws, webhook_url: 'https://hooks.slack.com/services/T/B/seeded' }),
+    change: { min_severity: 'critical' },
+    insert: (ws) => ({ workspace_id: ws, webhook_url: 'https://hooks.slack.com/services/T/B/new' }),
+  },
   alert_notifications: {
     target: (ws) => ({ workspace_id: ws, user_id: spare.id }),
     change: { status: 'sent' },
@@ -274,6 +279,9 @@ async function prepareRows(): Promise<void> {
       select ${ws}, a.id, ${spare.id}, 'email', 'fired', 'warning' from public.alerts a where a.workspace_id = ${ws} and a.kind = 'data_stale' and a.status = 'firing'
       on conflict do nothing`;
     await sql`update public.alert_notifications set status = 'queued' where workspace_id = ${ws}`;
+    // The seeded channel is switched off, so that an admin may add the workspace's enabled one.
+    await sql`delete from public.alert_slack where workspace_id = ${ws}`;
+    await sql`insert into public.alert_slack (workspace_id, webhook_url, enabled, min_severity) values (${ws}, 'https://hooks.slack.com/services/T/B/seeded', false, 'warning')`;
   }
   await sql`update public.profiles set display_name = 'spare' where user_id = ${spare.id}`;
 }
