@@ -192,7 +192,7 @@ describe('the alert centre', () => {
       return row?.id ?? '';
     };
     const forecastId = await raise('cap_forecast', 'warning', 'NOVA-2', { offer: 'NOVA-2', eta: '2026-05-06T12:00:00Z' }, '2026-05-04T11:00:00Z');
-    const capId = await raise('cap', 'critical', 'NOVA-1', { offer: 'NOVA-1', percent: 96, used: 480, limit: 500, period_start: '2026-05-01', period_end: '2026-05-31' }, '2026-05-04T10:00:00Z');
+    const capId = await raise('cap', 'critical', 'NOVA-1', { offer: 'NOVA-1', percent: 96, used: 480, limit: 500, first_day: '2026-05-01', last_day: '2026-05-31' }, '2026-05-04T10:00:00Z');
 
     const { page } = await open('tablet', buyer, 'en-US');
     await bell(page, 'summary').click();
