@@ -25,6 +25,7 @@ export function CapsTable({ caps, filter, programs, onFilter, onExport, onOpen, 
     <>
       <div className="caps-filters" data-caps="filters">
         <IonSelect
+          interface="popover"
           label={t('caps.filters.status')}
           value={filter.status ?? any}
           data-filter="status"
@@ -38,6 +39,7 @@ export function CapsTable({ caps, filter, programs, onFilter, onExport, onOpen, 
           ))}
         </IonSelect>
         <IonSelect
+          interface="popover"
           label={t('caps.filters.program')}
           value={filter.programId ?? any}
           data-filter="program"
