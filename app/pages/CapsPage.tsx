@@ -1,4 +1,4 @@
-import { IonContent, IonIcon, IonNote, IonPage, IonRefresher, IonRefresherContent, IonSpinner, useIonRouter, type RefresherEventDetail } from '@ionic/react';
+import { IonContent, IonIcon, IonNote, IonPage, IonRefresher, IonRefresherContent, IonSpinner, useIonRouter, useIonViewWillEnter, type RefresherEventDetail } from '@ionic/react';
 import { cloudOfflineOutline, syncOutline } from 'ionicons/icons';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,7 @@ import { formatAsOf } from '../lib/dates.ts';
 import { buildCsv, saveFile } from '../lib/exportTable.ts';
 import { chosenTimeZone, todayIn } from '../lib/summary.ts';
 import { selectCapActing, selectCapsFor, selectCapsKept, selectCapsStatus, useCaps, useFollowCaps } from '../stores/caps.ts';
+import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
 import { selectSummaryTimeZone, useSummary } from '../stores/summary.ts';
@@ -43,6 +44,12 @@ export default function CapsPage() {
   const rows = useMemo(() => snapshot?.rows ?? [], [snapshot]);
   const filtered = useMemo(() => filterCaps(rows, filter), [rows, filter]);
   const chosenRow = rows.find((r) => capKey(r) === chosen) ?? null;
+  const reachable = useConnection(selectReachable);
+
+  // The summary or the offer card may have loaded the caps a while ago: coming to the monitor asks again.
+  useIonViewWillEnter(() => {
+    if (reachable && useCaps.getState().status !== 'loading') void useCaps.getState().reload();
+  }, [reachable]);
 
   const exportCsv = (list: CapRow[]) => {
     const h = (k: string) => t(`caps.columns.${k}`);
