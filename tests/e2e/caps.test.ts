@@ -122,7 +122,7 @@ describe('the caps monitor', () => {
     expect(text).toContain('80 % · 16 из 20 (конверсии)');
     expect(text).toContain('Сутки 4 мая, время Europe/Moscow');
     expect(text).toMatch(new RegExp(`Закончится ≈ в ${eta} \\(Europe/Moscow\\), уверенность (высокая|средняя|низкая)`));
-    expect(await capCard(page, offerId).locator('ion-progress-bar').getAttribute('value')).toBe('0.8');
+    expect(await capCard(page, offerId).locator('ion-progress-bar').evaluate((bar) => (bar as unknown as { value: unknown }).value)).toBe(0.8);
     await expectNoSeriousViolations(page, 'caps');
 
     await capCard(page, offerId).locator('[data-action="cap-actions"]').click();
