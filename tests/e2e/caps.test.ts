@@ -128,10 +128,10 @@ describe('the caps monitor', () => {
     await capCard(page, offerId).locator('[data-action="cap-actions"]').click();
     const form = page.locator('ion-modal[data-modal="cap-action"]');
     await shows(form);
-    await form.locator('ion-input[name="newLimit"] input').fill('30');
+    await form.locator('input[name="newLimit"]').fill('30');
     await form.locator('[data-action="submit-cap-action"]').click();
     expect(plain(await form.locator('[data-cap-problem]').innerText())).toBe('Укажите причину — без неё нельзя.');
-    await form.locator('ion-textarea[name="reason"] textarea').fill('Партнёрка подняла кап до 30 на сегодня');
+    await form.locator('textarea[name="reason"]').fill('Партнёрка подняла кап до 30 на сегодня');
     await form.locator('[data-action="submit-cap-action"]').click();
     expect(await toastMessage(page)).toBe('Кап поднят.');
     await expect.poll(async () => plain(await capCard(page, offerId).innerText())).toContain('16 из 30 (конверсии)');
