@@ -16,7 +16,8 @@ import { createUser, signIn, testPassword, type TestUser } from '../support/user
  * afternoon. The monitor shows it on a phone in Russian with its progress and ETA in the cap's
  * zone (the people's own zone is another); the tablet's table filters and exports; an
  * affiliate manager raises the cap with a reason (row and history change); a media buyer
- * cannot; the summary lists it among the caps that need attention.
+ * cannot; the summary lists it among the caps that need attention; with the API down the last
+ * list stays, marked, and an action is refused in words.
  */
 const sql = db();
 const clientIp = { apiUrl: stack.apiUrl, ip: '203.0.113.216' };
@@ -220,6 +221,32 @@ describe('the caps monitor', () => {
     await block.locator('[data-action="open-caps"]').click();
     await page.waitForURL('**/app/caps');
     await shows(capCard(page, offerId));
+    await page.context().close();
+  }, 240_000);
+
+  it('with the API down keeps the last list marked "offline, as of" and refuses an action in words', async () => {
+    await countAtFixedMoment();
+    const page = await open('phone', manager, 'ru-RU', '/app/caps');
+    await shows(capCard(page, offerId));
+
+    await page.route(`${stack.apiUrl}/**`, (route) => route.abort('connectionrefused'));
+    await page.reload();
+    await shows(capCard(page, offerId), 20_000);
+    const note = monitor(page).locator('[data-note="offline"]');
+    await shows(note, 20_000);
+    expect(plain(await note.innerText())).toMatch(/^Нет связи: капы на \d\d:\d\d \(Asia\/Almaty\)$/);
+    expect(plain(await capCard(page, offerId).innerText())).toContain('80 % · 16 из 20');
+    await closeToasts(page);
+
+    await capCard(page, offerId).locator('[data-action="cap-actions"]').click();
+    const form = page.locator('ion-modal[data-modal="cap-action"]');
+    await form.locator('input[name="newLimit"]').fill('25');
+    await form.locator('textarea[name="reason"]').fill('Договорились');
+    await form.locator('[data-action="submit-cap-action"]').click();
+    await shows(form.locator('[data-cap-problem]'));
+    expect(plain(await form.locator('[data-cap-problem]').innerText())).toBe('Сейчас нельзя изменить кап: нет связи с сервером. Попробуйте, когда связь вернётся.');
+    expect(await sql`select 1 from public.cap_actions where offer_id = ${offerId}`).toHaveLength(0);
+    await expectNoSeriousViolations(page, 'caps');
     await page.context().close();
   }, 240_000);
 });
