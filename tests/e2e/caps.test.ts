@@ -238,8 +238,10 @@ describe('the caps monitor', () => {
     expect(plain(await capCard(page, offerId).innerText())).toContain('80 % · 16 из 20');
     await closeToasts(page);
 
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
     await capCard(page, offerId).locator('[data-action="cap-actions"]').click();
     const form = page.locator('ion-modal[data-modal="cap-action"]');
+    await shows(form);
     await form.locator('input[name="newLimit"]').fill('25');
     await form.locator('textarea[name="reason"]').fill('Договорились');
     await form.locator('[data-action="submit-cap-action"]').click();
