@@ -18,8 +18,10 @@ import type { DataApi } from './lib/dataApi.ts';
 import { initI18n } from './lib/i18n.ts';
 import { registerServiceWorker } from './lib/serviceWorker.ts';
 import { forgetAlerts } from './lib/alertsCache.ts';
+import { forgetCaps } from './lib/capsCache.ts';
 import { forgetSummaries } from './lib/summaryCache.ts';
 import { useAlerts } from './stores/alerts.ts';
+import { useCaps } from './stores/caps.ts';
 import { useConnection } from './stores/connection.ts';
 import { usePreferences } from './stores/preferences.ts';
 import { useProfile } from './stores/profile.ts';
@@ -52,9 +54,11 @@ function followSession(dataApi: DataApi): void {
       useProfile.getState().clear();
       useSummary.getState().clear();
       useAlerts.getState().clear();
+      useCaps.getState().clear();
       if (event === 'SIGNED_OUT') {
         forgetSummaries();
         forgetAlerts();
+        forgetCaps();
       }
       return;
     }

@@ -1,4 +1,4 @@
-import { briefcaseOutline, businessOutline, cloudUploadOutline, gridOutline, layersOutline, personCircleOutline, pricetagsOutline, settingsOutline, statsChartOutline } from 'ionicons/icons';
+import { briefcaseOutline, speedometerOutline, businessOutline, cloudUploadOutline, gridOutline, layersOutline, personCircleOutline, pricetagsOutline, settingsOutline, statsChartOutline } from 'ionicons/icons';
 import type { MemberRole } from './lib/dataApi.ts';
 import { uploaderRoles } from './lib/uploads.ts';
 
@@ -12,8 +12,8 @@ export interface Destination {
   roles?: readonly MemberRole[];
   /**
    * Left out of the phone's tab bar, which holds five at 390 px: reached from another screen
-   * there (upload from Loads, programs from Offers, workspaces and profile from Settings), from
-   * the menu on wider screens.
+   * there (upload from Loads, programs from Offers, caps from the summary's caps block,
+   * workspaces and profile from Settings), from the menu on wider screens.
    */
   menuOnly?: boolean;
 }
@@ -22,6 +22,7 @@ export const destinations: Destination[] = [
   { tab: 'summary', path: '/app/summary', labelKey: 'nav.summary', icon: statsChartOutline },
   { tab: 'analytics', path: '/app/analytics', labelKey: 'analytics.nav', icon: gridOutline },
   { tab: 'offers', path: '/app/offers', labelKey: 'offers.nav', icon: pricetagsOutline },
+  { tab: 'caps', path: '/app/caps', labelKey: 'caps.nav', icon: speedometerOutline, menuOnly: true },
   { tab: 'programs', path: '/app/programs', labelKey: 'programs.nav', icon: briefcaseOutline, menuOnly: true },
   { tab: 'upload', path: '/app/upload', labelKey: 'upload.nav', icon: cloudUploadOutline, roles: uploaderRoles, menuOnly: true },
   { tab: 'loads', path: '/app/loads', labelKey: 'loads.nav', icon: layersOutline },

@@ -33,7 +33,7 @@ export function NoDataYet({ workspace }: NoDataYetProps) {
       <IonCardContent>
         <p>{t('summary.emptyText', { workspace: workspace.workspaceName })}</p>
         <IonList lines="none" className="upcoming">
-          {(['roi', 'pnl', 'caps'] as const).map((item) => (
+          {(['roi', 'pnl'] as const).map((item) => (
             <IonItem key={item}>
               <IonLabel className="ion-text-wrap">
                 <h3>{t(`summary.upcoming.${item}.title`)}</h3>

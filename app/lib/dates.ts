@@ -29,3 +29,10 @@ export function formatClock(isoMoment: string, language: Locale, timeZone?: stri
   const moment = new Date(isoMoment);
   return Number.isNaN(moment.getTime()) ? isoMoment : new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', timeZone }).format(moment);
 }
+
+/** "14:05 (Europe/Moscow)" for a moment of today in `timeZone`, with the day too on another day: the "as of" of kept lists. */
+export function formatAsOf(isoMoment: string, language: Locale, timeZone: string, now: Date = new Date()): string {
+  const sameDay = formatDate(isoMoment, 'en', timeZone) === formatDate(now, 'en', timeZone);
+  const when = sameDay ? formatClock(isoMoment, language, timeZone) : formatMoment(isoMoment, language, timeZone);
+  return `${when} (${timeZone.replace(/_/g, ' ')})`;
+}

@@ -9,9 +9,9 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { alertLink, alertMessage, arrangeAlerts, canAcknowledge, groupName, needsAttention, resolvedWindowDays, type Alert, type AlertEntry, type AlertFormat } from '../lib/alerts.ts';
 import type { AlertsSnapshot } from '../lib/alertsCache.ts';
 import type { Locale, MemberRole } from '../lib/dataApi.ts';
-import { formatClock, formatDay, formatMoment } from '../lib/dates.ts';
+import { formatAsOf, formatDay, formatMoment } from '../lib/dates.ts';
 import { formatCount, formatPercent } from '../lib/numbers.ts';
-import { chosenTimeZone, todayIn } from '../lib/summary.ts';
+import { chosenTimeZone } from '../lib/summary.ts';
 import { selectAcknowledging, selectAlertsFor, selectAlertsKept, selectAlertsStatus, useAlerts, useAlertsWorkspace } from '../stores/alerts.ts';
 import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
@@ -59,13 +59,6 @@ function entry(item: AlertEntry, context: ListContext) {
       {item.alerts.map((a) => card(a, context))}
     </section>
   );
-}
-
-/** "14:05 (Europe/Moscow)" today, with the day too on another day. */
-function asOf(isoMoment: string, language: Locale, timeZone: string): string {
-  const sameDay = todayIn(timeZone, new Date(isoMoment)) === todayIn(timeZone);
-  const when = sameDay ? formatClock(isoMoment, language, timeZone) : formatMoment(isoMoment, language, timeZone);
-  return `${when} (${timeZone.replace(/_/g, ' ')})`;
 }
 
 /**
@@ -125,7 +118,7 @@ export default function AlertsPage() {
         {kept && (
           <p className={`summary-note ${kept}-note`} data-note={kept} role="status">
             <IonIcon icon={kept === 'offline' ? cloudOfflineOutline : syncOutline} aria-hidden="true" />
-            {t(`alerts.${kept}AsOf`, { time: asOf(snapshot.fetchedAt, language, timeZone) })}
+            {t(`alerts.${kept}AsOf`, { time: formatAsOf(snapshot.fetchedAt, language, timeZone) })}
           </p>
         )}
         {role === 'read_only' && <IonNote className="hint alerts-read-only">{t('alerts.readOnly')}</IonNote>}

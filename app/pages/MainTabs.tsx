@@ -14,6 +14,7 @@ import SummaryPage from './SummaryPage.tsx';
 
 // The summary is the phone's home screen and comes with the app; every other screen loads when first opened.
 const AlertsPage = lazyPage(() => import('./AlertsPage.tsx'));
+const CapsPage = lazyPage(() => import('./CapsPage.tsx'));
 const AnalyticsPage = lazyPage(() => import('./AnalyticsPage.tsx'));
 const LoadPage = lazyPage(() => import('./LoadPage.tsx'));
 const LoadsPage = lazyPage(() => import('./LoadsPage.tsx'));
@@ -72,6 +73,7 @@ export default function MainTabs() {
         <IonRouterOutlet>
           <Route path="/app/summary" element={<SummaryPage />} />
           <Route path="/app/alerts" element={<AlertsPage />} />
+          <Route path="/app/caps" element={<CapsPage />} />
           <Route path="/app/analytics" element={<AnalyticsPage />} />
           <Route path="/app/offers" element={<OffersPage />} />
           <Route path="/app/offers/:offerId" element={<OfferPage />} />

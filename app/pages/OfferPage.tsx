@@ -3,7 +3,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import { useShallow } from 'zustand/react/shallow';
+import { capView } from '../components/capView.ts';
 import { LoadProblem } from '../components/LoadProblem.tsx';
+import { OfferCaps } from '../components/OfferCaps.tsx';
 import { OfferCampaigns, type CampaignPeriod } from '../components/OfferCampaigns.tsx';
 import { OfferHistory } from '../components/OfferHistory.tsx';
 import { OfferMappingList } from '../components/OfferMappingList.tsx';
@@ -11,17 +13,20 @@ import { OfferParameters } from '../components/OfferParameters.tsx';
 import { OfferVersionForm } from '../components/OfferVersionForm.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PolicyPanel } from '../components/PolicyPanel.tsx';
+import { canActOnCaps } from '../lib/caps.ts';
 import type { UserMessage } from '../lib/errors.ts';
 import { formatCount, formatMoney } from '../lib/numbers.ts';
 import { canWriteOffers, currentVersion, formatRate, formatTermsMoment, isLive, lastDays, type OfferStatus } from '../lib/offers.ts';
 import type { OfferTerms, TermsDraft } from '../lib/offersTerms.ts';
 import type { PolicyRow } from '../lib/policies.ts';
 import { chosenTimeZone, todayIn } from '../lib/summary.ts';
+import { useCaps, useOfferCaps } from '../stores/caps.ts';
 import { useOfferCard, useOffers } from '../stores/offers.ts';
 import { usePolicies } from '../stores/policies.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
 import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
+import '../theme/caps.css';
 import '../theme/offers.css';
 
 const tabs = ['parameters', 'history', 'campaigns', 'caps', 'kpi'] as const;
@@ -45,6 +50,7 @@ export default function OfferPage() {
   const [preset, setPreset] = useState<Partial<Pick<TermsDraft, 'kpiPolicyId' | 'capPolicyId'>>>({});
   const policyState = usePolicies(useShallow((s) => ({ kpi: s.kpi, caps: s.caps, usage: s.usage, busy: s.busy })));
   const [problem, setProblem] = useState<UserMessage | null>(null);
+  const offerCaps = useOfferCaps(offerId, tab === 'caps');
   const workspaceId = workspace?.workspaceId;
   const canWrite = canWriteOffers(workspace?.role);
   const detail = card.detail?.id === offerId ? card.detail : null;
@@ -139,12 +145,21 @@ export default function OfferPage() {
       case 'caps':
       case 'kpi':
         return (
-          <PolicyPanel
-            kind={tab} attachedId={(tab === 'caps' ? current?.capPolicyId : current?.kpiPolicyId) ?? null} {...policyState} busy={policyState.busy || card.busy}
-            canWrite={canWrite} canAttach={detail.status === 'active'} language={language} formatCount={count} onSave={savePolicy}
-            onArchive={(kind, id, archived) => void usePolicies.getState().setArchived(kind, id, archived)} onDelete={(kind, id) => void usePolicies.getState().remove(kind, id)}
-            onAttach={(kind, id) => openNewVersion(kind === 'kpi' ? { kpiPolicyId: id } : { capPolicyId: id })}
-          />
+          <>
+            {tab === 'caps' && (
+              <OfferCaps
+                rows={offerCaps.rows} views={offerCaps.rows.map((r) => capView(r, t, language))} history={offerCaps.history?.actions ?? null} names={offerCaps.history?.names ?? {}}
+                mayAct={canActOnCaps(workspace?.role)} busy={offerCaps.acting} formatMoment={moment} formatCount={count}
+                onAct={(row, action, reason, newLimit) => useCaps.getState().act({ row, action, reason, newLimit })}
+              />
+            )}
+            <PolicyPanel
+              kind={tab} attachedId={(tab === 'caps' ? current?.capPolicyId : current?.kpiPolicyId) ?? null} {...policyState} busy={policyState.busy || card.busy}
+              canWrite={canWrite} canAttach={detail.status === 'active'} language={language} formatCount={count} onSave={savePolicy}
+              onArchive={(kind, id, archived) => void usePolicies.getState().setArchived(kind, id, archived)} onDelete={(kind, id) => void usePolicies.getState().remove(kind, id)}
+              onAttach={(kind, id) => openNewVersion(kind === 'kpi' ? { kpiPolicyId: id } : { capPolicyId: id })}
+            />
+          </>
         );
     }
   };

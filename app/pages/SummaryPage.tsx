@@ -2,6 +2,9 @@ import { IonContent, IonIcon, IonNote, IonPage, IonRefresher, IonRefresherConten
 import { cloudOfflineOutline, informationCircleOutline, syncOutline } from 'ionicons/icons';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import '../theme/caps.css';
+import { CapsAttention } from '../components/CapsAttention.tsx';
+import { capView } from '../components/capView.ts';
 import { KpiCard } from '../components/KpiCard.tsx';
 import { LatestLoad } from '../components/LatestLoad.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
@@ -11,10 +14,12 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { PeriodSwitch } from '../components/PeriodSwitch.tsx';
 import { SummarySkeleton } from '../components/SummarySkeleton.tsx';
 import type { Locale, OfferProfit, PeriodTotals } from '../lib/dataApi.ts';
-import { formatClock, formatMoment } from '../lib/dates.ts';
+import { attentionCaps } from '../lib/caps.ts';
+import { formatAsOf, formatClock, formatMoment } from '../lib/dates.ts';
 import { formatCount, formatMoney, formatPercent, formatSignedPercent, formatSignedPoints } from '../lib/numbers.ts';
 import { changeTone, chosenTimeZone, pointsChange, relativeChange } from '../lib/summary.ts';
 import type { SummarySnapshot } from '../lib/summaryCache.ts';
+import { selectCapsFor, selectCapsKept, useCaps, useFollowCaps } from '../stores/caps.ts';
 import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, selectProfileStatus, useProfile } from '../stores/profile.ts';
@@ -144,6 +149,9 @@ export default function SummaryPage() {
   const userId = user?.id;
   const profileSettled = profileStatus === 'ready' || profileStatus === 'failed';
   const timeZone = chosenTimeZone(profile?.timeZone);
+  useFollowCaps();
+  const caps = useCaps(selectCapsFor(workspaceId));
+  const capsKept = useCaps(selectCapsKept);
 
   useEffect(() => {
     // Start-up has usually asked for these figures already (main.tsx); load() does not ask twice.
@@ -194,6 +202,12 @@ export default function SummaryPage() {
         {periodSwitch}
         {kept && <KeptNote kept={kept} when={fetchedWhen(snapshot.fetchedAt, language, timeZone)} />}
         <SummaryFigures snapshot={snapshot} currency={workspace.baseCurrency} language={language} timeZone={timeZone} />
+        {caps && caps.rows.length > 0 && (
+          <CapsAttention
+            caps={attentionCaps(caps.rows).map((row) => capView(row, t, language))}
+            keptNote={capsKept ? t(`caps.${capsKept}AsOf`, { time: formatAsOf(caps.fetchedAt, language, timeZone) }) : null}
+          />
+        )}
         <IonNote className="summary-footnote">{t('summary.utcDays')}</IonNote>
       </>
     );
