@@ -12,7 +12,7 @@
 -- The same alert never notifies a person twice on one channel for the same reason and severity.
 
 -- Channels a person may be told on. The alert centre (in the app) is always on; Slack is the
--- workspace's channel, not a person's (20261208180000_alert_slack.sql).
+-- workspace's channel, not a person's (alert_slack below).
 create function private.alert_channels()
 returns text[]
 language sql
@@ -111,6 +111,42 @@ create policy "the author or an admin lifts a silence" on public.alert_silences
     or private.has_role(workspace_id, '{admin}'));
 select private.enable_audit('public.alert_silences');
 
+-- The team's Slack channel, through a Slack incoming webhook
+-- (https://api.slack.com/messaging/webhooks). A workspace has at most one enabled; its URL is a
+-- secret (anyone holding it can post to the channel), so only the workspace's admins see or
+-- change it. An alert that fires or rises queues one message for the channel (user_id null in
+-- the outbox), beside the people's own.
+create table public.alert_slack (
+  id uuid primary key default gen_random_uuid(),
+  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  -- The delivery function posts only to URLs under SLACK_WEBHOOK_ORIGIN (Slack's own host by
+  -- default), whatever is stored here.
+  webhook_url text not null check (webhook_url ~ '^https?://' and length(webhook_url) <= 500),
+  min_severity text not null default 'warning' check (min_severity in ('info', 'warning', 'critical')),
+  -- Kinds posted; empty: every kind.
+  kinds text[] not null default '{}' check (kinds <@ '{cap,cap_reached,cap_forecast,payout_due,load_failed,data_stale}'),
+  -- The channel's language and the zone its moments are given in.
+  locale text not null default 'ru' check (locale in ('ru', 'en')),
+  time_zone text not null default 'Europe/Moscow' check (now() at time zone time_zone is not null),
+  enabled boolean not null default true,
+  updated_at timestamptz not null default now()
+);
+-- One enabled channel per workspace; others are kept switched off.
+create unique index alert_slack_enabled_idx on public.alert_slack (workspace_id) where enabled;
+alter table public.alert_slack enable row level security;
+revoke all on public.alert_slack from anon;
+create policy "admins see their workspace's Slack channel" on public.alert_slack
+  for select to authenticated using (private.has_role(workspace_id, '{admin}'));
+create policy "admins set their workspace's Slack channel" on public.alert_slack
+  for insert to authenticated with check (private.has_role(workspace_id, '{admin}'));
+create policy "admins change their workspace's Slack channel" on public.alert_slack
+  for update to authenticated using (private.has_role(workspace_id, '{admin}')) with check (private.has_role(workspace_id, '{admin}'));
+create policy "admins remove their workspace's Slack channel" on public.alert_slack
+  for delete to authenticated using (private.has_role(workspace_id, '{admin}'));
+create trigger touch_updated_at before update on public.alert_slack
+  for each row execute function private.touch_updated_at();
+select private.enable_audit('public.alert_slack');
+
 -- The outbox and delivery log: one row per person, channel and reason an alert gave.
 create table public.alert_notifications (
   id uuid primary key default gen_random_uuid(),
@@ -184,7 +220,9 @@ as $$
       and (s.kind is null or s.kind = alert.kind) and (s.subject_id is null or s.subject_id = alert.subject_id))
 $$;
 
--- Queues what an alert's firing (or rise, or escalation) tells each person it concerns.
+-- Queues what an alert's firing (or rise, or escalation) tells each person it concerns, and the
+-- workspace's Slack channel one message per alert that fires or rises at or above its severity
+-- (escalations go to the admins only, not the channel).
 create function private.queue_alert_notifications(alert public.alerts, why text, at timestamptz default now())
 returns integer
 language plpgsql
@@ -193,6 +231,7 @@ as $$
 declare
   silenced boolean := private.alert_silenced(alert, at);
   queued integer;
+  posted integer;
 begin
   insert into public.alert_notifications (workspace_id, alert_id, user_id, channel, reason, severity, status, not_before, created_at)
   select alert.workspace_id, alert.id, m.user_id, channel, why, alert.severity,
@@ -209,7 +248,16 @@ begin
       else private.severity_rank(alert.severity) >= private.severity_rank(coalesce(r.min_severity, d.min_severity, 'none')) end
   on conflict (alert_id, user_id, channel, reason, severity) do nothing;
   get diagnostics queued = row_count;
-  return queued;
+
+  insert into public.alert_notifications (workspace_id, alert_id, user_id, channel, reason, severity, status, not_before, created_at)
+  select alert.workspace_id, alert.id, null, 'slack', why, alert.severity, case when silenced then 'silenced' else 'queued' end, at, at
+  from public.alert_slack s
+  where s.workspace_id = alert.workspace_id and s.enabled and why <> 'escalated'
+    and private.severity_rank(alert.severity) >= private.severity_rank(s.min_severity)
+    and (cardinality(s.kinds) = 0 or alert.kind = any (s.kinds))
+  on conflict (alert_id, user_id, channel, reason, severity) do nothing;
+  get diagnostics posted = row_count;
+  return queued + posted;
 end $$;
 revoke all on function private.queue_alert_notifications(public.alerts, text, timestamptz) from public, anon, authenticated;
 
