@@ -75,6 +75,11 @@ export const modules: Module[] = [
     tables: [{ name: 'alert_rules', operations: ['select', 'insert', 'update', 'delete'], ownerOnly: true, note: 'each person\'s own, per kind; without one, the role\'s default' }],
   },
   {
+    name: 'Devices for push notifications',
+    access: everyone('write own'),
+    tables: [{ name: 'push_subscriptions', operations: ['select', 'delete'], ownerOnly: true, note: 'each person\'s own devices, admins included; registered with register_push_subscription(), which moves a device to whoever signed in on it last' }],
+  },
+  {
     name: 'Alert silences',
     access: { ...everyone('write own'), admin: 'write', read_only: 'read' },
     tables: [{ name: 'alert_silences', operations: ['select', 'insert', 'delete'], note: 'lifted by their author or an admin; never changed, at most 90 days' }],

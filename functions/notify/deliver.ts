@@ -1,7 +1,7 @@
 import type { Sql, TransactionSql } from 'postgres';
-import { alertMessage, type AlertForText, type Locale } from '../_shared/alerts/messages.ts';
-import { sendSlack } from '../_shared/alerts/slack.ts';
-import { sendTelegram, type InlineKeyboard, type SendOutcome } from '../_shared/alerts/telegram.ts';
+import type { Locale } from '../_shared/alerts/messages.ts';
+import type { SendOutcome } from '../_shared/alerts/telegram.ts';
+import { senders } from './channels.ts';
 
 /**
  * Works through the due rows of the alert outbox (20261208140000_alert_notifications.sql):
@@ -32,7 +32,7 @@ export interface DeliveryOutcome {
   skipped: number;
 }
 
-interface DueRow {
+export interface DueRow {
   id: string;
   alert_id: string;
   workspace_id: string;
@@ -72,23 +72,13 @@ async function claimDue(tx: TransactionSql, batch: number): Promise<DueRow[]> {
     for update of n skip locked`;
 }
 
-type Verdict = { status: 'sent' | 'failed' | 'skipped'; error?: string } | { status: 'queued'; error: string; retryAfterSeconds?: number };
+export type Verdict = { status: 'sent' | 'failed' | 'skipped'; error?: string } | { status: 'queued'; error: string; retryAfterSeconds?: number };
 
-/** An "Acknowledge" button per alert of the message (the bot's webhook acknowledges as the chat's person); at most 8. */
-function acknowledgeButtons(rows: readonly DueRow[], locale: Locale): InlineKeyboard {
-  const label = locale === 'ru' ? 'Принято' : 'Acknowledge';
-  const alerts = [...new Set(rows.map((r) => r.alert_id))].slice(0, 8);
-  return {
-    inline_keyboard: alerts.map((id, i) => [{ text: alerts.length === 1 ? `✓ ${label}` : `✓ ${label} ${i + 1}`, callback_data: `ack:${id}` }]),
-  };
-}
-
-async function send(ctx: DeliveryContext, channel: string, person: DueRow, text: string, rows: readonly DueRow[]): Promise<Verdict> {
-  if (channel === 'slack') return toVerdict(await postToSlack(ctx, person.slack_url, text));
-  if (channel !== 'telegram') return { status: 'skipped', error: `${channel} delivery is not available yet` };
-  if (!person.telegram_id) return { status: 'skipped', error: 'Telegram is not linked to this person' };
-  if (!ctx.telegram.token) return { status: 'skipped', error: 'The project has no Telegram bot (TELEGRAM_BOT_TOKEN)' };
-  return toVerdict(await sendTelegram(ctx.telegram.apiUrl, ctx.telegram.token, person.telegram_id, text, acknowledgeButtons(rows, person.locale)));
+/** The sender of each channel (channels.ts); a channel without one is skipped with the reason. */
+async function send(ctx: DeliveryContext, tx: TransactionSql, rows: readonly DueRow[]): Promise<Verdict> {
+  const sender = senders[rows[0]!.channel];
+  if (!sender) return { status: 'skipped', error: `${rows[0]!.channel} delivery is not available yet` };
+  return toVerdict(await sender(ctx, tx, rows));
 }
 
 function toVerdict(outcome: SendOutcome | Verdict): Verdict {
@@ -96,13 +86,6 @@ function toVerdict(outcome: SendOutcome | Verdict): Verdict {
   if (outcome.sent) return { status: 'sent' };
   if (!outcome.retry) return { status: 'failed', error: outcome.error };
   return { status: 'queued', error: outcome.error, retryAfterSeconds: outcome.retryAfterSeconds };
-}
-
-/** The workspace's channel; only a URL under the allowed origin is posted to (never an address inside the project). */
-async function postToSlack(ctx: DeliveryContext, url: string | null, text: string): Promise<SendOutcome | Verdict> {
-  if (!url) return { status: 'skipped', error: 'The workspace has no Slack channel now' };
-  if (!url.startsWith(ctx.slackOrigin)) return { status: 'failed', error: `Not a Slack incoming-webhook URL (it must start with ${ctx.slackOrigin})` };
-  return sendSlack(url, text);
 }
 
 async function record(tx: TransactionSql, rows: DueRow[], verdict: Verdict): Promise<keyof DeliveryOutcome> {
@@ -137,10 +120,8 @@ async function deliverBatch(ctx: DeliveryContext, batch: number, outcome: Delive
       const ended = rows.filter((r) => r.alert_status !== 'firing');
       if (ended.length) outcome[await record(tx, ended, { status: 'skipped', error: 'The alert ended before it was told' })] += ended.length;
       const live = rows.filter((r) => r.alert_status === 'firing');
-      const person = live[0];
-      if (!person) continue;
-      const alerts: AlertForText[] = live.map((r) => ({ kind: r.kind, severity: r.severity, params: r.params }));
-      const verdict = await send(ctx, person.channel, person, alertMessage(alerts, person.locale, person.time_zone), live);
+      if (!live.length) continue;
+      const verdict = await send(ctx, tx, live);
       outcome[await record(tx, live, verdict)] += live.length;
     }
     return due.length;

@@ -154,6 +154,11 @@ const samples: Record<string, Sample> = {
     change: { name: 'Renamed preset' },
     insert: (ws) => ({ workspace_id: ws, name: `new-preset-${Date.now()}`, selection: { range: { preset: 'last7' }, groupBy: ['offer'], columns: ['profit'], filters: {}, sort: null } }),
   },
+  push_subscriptions: {
+    target: (ws) => ({ endpoint: `https://push.test.arbidesk.local/${ws}` }),
+    change: { device_name: 'Renamed by someone' },
+    insert: (ws, actor) => ({ user_id: actor.id, kind: 'fcm', endpoint: `forged-token-${ws}`, platform: 'android' }),
+  },
   alert_rules: {
     target: (ws) => ({ workspace_id: ws, user_id: spare.id }),
     change: { min_severity: 'critical' },
@@ -279,6 +284,9 @@ async function prepareRows(): Promise<void> {
       select ${ws}, a.id, ${spare.id}, 'email', 'fired', 'warning' from public.alerts a where a.workspace_id = ${ws} and a.kind = 'data_stale' and a.status = 'firing'
       on conflict do nothing`;
     await sql`update public.alert_notifications set status = 'queued' where workspace_id = ${ws}`;
+    // The spare's phone: nobody else sees it or removes it, admins neither.
+    await sql`insert into public.push_subscriptions (user_id, kind, endpoint, platform) values (${spare.id}, 'fcm', ${`https://push.test.arbidesk.local/${ws}`}, 'android')
+      on conflict (endpoint) do update set user_id = excluded.user_id, device_name = null`;
     // The seeded channel is switched off, so that an admin may add the workspace's enabled one.
     await sql`delete from public.alert_slack where workspace_id = ${ws}`;
     await sql`insert into public.alert_slack (workspace_id, webhook_url, enabled, min_severity) values (${ws}, 'https://hooks.slack.com/services/T/B/seeded', false, 'warning')`;
