@@ -39,6 +39,8 @@ export interface DueRow {
   /** Null for the workspace's Slack channel. */
   user_id: string | null;
   channel: string;
+  /** fired, raised, escalated or repeated. */
+  reason: string;
   attempts: number;
   kind: string;
   severity: string;
@@ -59,7 +61,7 @@ const maxRowsPerRun = 500;
 
 async function claimDue(tx: TransactionSql, batch: number): Promise<DueRow[]> {
   return tx<DueRow[]>`
-    select n.id, n.alert_id, n.workspace_id, n.user_id, n.channel, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
+    select n.id, n.alert_id, n.workspace_id, n.user_id, n.channel, n.reason, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
       coalesce(p.locale, s.locale, 'en') as locale, coalesce(p.time_zone, s.time_zone, 'UTC') as time_zone,
       p.telegram_id::text as telegram_id, s.webhook_url as slack_url
     from public.alert_notifications n
