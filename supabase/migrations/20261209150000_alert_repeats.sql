@@ -128,3 +128,6 @@ begin
   end loop;
   return total;
 end $$;
+
+-- The delivery's pace per destination (functions/notify/pacing.ts) reads the last minute's sends.
+create index alert_notifications_sent_idx on public.alert_notifications (sent_at desc) where sent_at is not null;
