@@ -109,6 +109,8 @@ export async function accessToken(account: ServiceAccount, scope: string, stale?
   }
   const request = requestToken(account, scope);
   const entry: CachedToken = { token: request.then((t) => t.token), renewAt: Number.POSITIVE_INFINITY };
+  // Its failure reaches the caller through `request`; callers sharing it handle theirs above.
+  entry.token.catch(() => undefined);
   tokens.set(key, entry);
   try {
     const { token, expiresInSeconds } = await request;
@@ -118,9 +120,4 @@ export async function accessToken(account: ServiceAccount, scope: string, stale?
     if (tokens.get(key) === entry) tokens.delete(key);
     throw error;
   }
-}
-
-/** Forgets every cached token (tests: a new fake, a new account). */
-export function forgetAccessTokens(): void {
-  tokens.clear();
 }
