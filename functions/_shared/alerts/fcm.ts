@@ -35,7 +35,7 @@ interface RpcStatus {
   code?: number;
   message?: string;
   status?: string;
-  details?: { '@type'?: string; errorCode?: string; fieldViolations?: { field?: string }[] }[];
+  details?: readonly { '@type'?: string; errorCode?: string; fieldViolations?: readonly { field?: string }[] }[];
 }
 
 /** The FCM error code of an answer (details[].errorCode of type FcmError), else the google.rpc status. */
