@@ -63,6 +63,8 @@ export class FcmFake {
   /** Every assertion the token endpoint granted. */
   tokenGrants = 0;
   readonly imports: { application: unknown; sandbox: unknown; apns_tokens: unknown }[] = [];
+  /** Seconds a QUOTA_EXCEEDED answer asks to wait. */
+  readonly retryAfterSeconds = 30;
   private readonly publicKeys = new Map<string, KeyObject>();
   private readonly accessTokens = new Map<string, { clientEmail: string; expiresAt: number }>();
   private readonly devices = new Map<string, DeviceState>();
@@ -142,9 +144,6 @@ export class FcmFake {
     for (const grant of this.accessTokens.values()) grant.expiresAt = 0;
     return this;
   }
-
-  /** Seconds a QUOTA_EXCEEDED answer asks to wait. */
-  retryAfterSeconds = 30;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {

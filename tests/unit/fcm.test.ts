@@ -94,6 +94,14 @@ describe('sending through FCM HTTP v1', () => {
     expect(await sendFcm(endpoint, message('unit-iphone'))).toMatchObject({ outcome: 'failed', error: expect.stringContaining('THIRD_PARTY_AUTH_ERROR') });
   });
 
+  it('gives the device up for SENDER_ID_MISMATCH and for a token FCM does not know', async () => {
+    const endpoint = { account: google.serviceAccount('gone'), apiUrl: google.url };
+    google.otherSender('unit-other-project');
+    expect(await sendFcm(endpoint, message('unit-other-project'))).toEqual({ outcome: 'gone', error: 'FCM 403 SENDER_ID_MISMATCH: SenderId mismatch' });
+    expect(await sendFcm(endpoint, message('unit-never-registered')))
+      .toEqual({ outcome: 'gone', error: 'FCM 400 INVALID_ARGUMENT: The registration token is not a valid FCM registration token' });
+  });
+
   it('fails with Google\'s reason when the token endpoint refuses the assertion (a key Google does not know)', async () => {
     const account = google.serviceAccount('revoked');
     const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
