@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import ws from 'ws';
 import { nativePush } from '../../functions/notify/nativePush.ts';
 import type { DueRow } from '../../functions/notify/deliver.ts';
 import { startStack, type Stack } from '../../supabase/local/stack.ts';
+import { client } from '../support/clients.ts';
 import { FcmFake } from '../support/fcmFake.ts';
 import { freePort } from '../support/globalSetup.ts';
 import { createUser, testPassword, type TestUser } from '../support/users.ts';
@@ -85,10 +85,9 @@ beforeAll(async () => {
   await own.sql`update public.profiles set locale = 'ru', time_zone = 'Europe/Moscow' where user_id = ${people.buyer.id}`;
   await own.sql`update public.profiles set locale = 'en', time_zone = 'America/New_York' where user_id = ${people.admin.id}`;
   for (const who of ['buyer', 'admin'] as const) {
-    const client = createClient(own.apiUrl, own.keys.anonKey, { auth: { persistSession: false }, realtime: { transport: ws as never } });
-    const { error } = await client.auth.signInWithPassword({ email: people[who].email, password: testPassword });
+    sessions[who] = client(own.keys.anonKey, { apiUrl: own.apiUrl });
+    const { error } = await sessions[who].auth.signInWithPassword({ email: people[who].email, password: testPassword });
     if (error) throw error;
-    sessions[who] = client;
   }
 }, 120_000);
 
@@ -158,7 +157,7 @@ describe('alerts on phones through FCM', () => {
     const live = newToken('android');
     const uninstalled = newToken('android');
     const adminsOnly = newToken('android');
-    google.device(live).unregister(uninstalled).unregister(adminsOnly);
+    google.device(live).device(uninstalled, 'unregistered').device(adminsOnly, 'unregistered');
     await register('buyer', 'fcm', live);
     await register('buyer', 'fcm', uninstalled);
     await register('admin', 'fcm', adminsOnly);

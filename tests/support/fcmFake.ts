@@ -39,7 +39,7 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
-type DeviceState = 'ok' | 'unregistered' | 'mismatch' | 'apns-auth';
+export type DeviceState = 'ok' | 'unregistered' | 'other-sender' | 'apns-auth';
 
 const fcmScope = 'https://www.googleapis.com/auth/firebase.messaging';
 const jwtBearer = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -97,27 +97,13 @@ export class FcmFake {
     };
   }
 
-  /** An installed app's registration token. */
-  device(token: string): this {
-    this.devices.set(token, 'ok');
-    return this;
-  }
-
-  /** The app was uninstalled: FCM answers UNREGISTERED. */
-  unregister(token: string): this {
-    this.devices.set(token, 'unregistered');
-    return this;
-  }
-
-  /** The token belongs to another Firebase project: SENDER_ID_MISMATCH. */
-  otherSender(token: string): this {
-    this.devices.set(token, 'mismatch');
-    return this;
-  }
-
-  /** An iOS device whose APNs key Firebase does not have: THIRD_PARTY_AUTH_ERROR. */
-  apnsAuthBroken(token: string): this {
-    this.devices.set(token, 'apns-auth');
+  /**
+   * A registration token and what FCM answers for it: `ok` (an installed app), `unregistered`
+   * (uninstalled: UNREGISTERED), `other-sender` (another Firebase project's: SENDER_ID_MISMATCH),
+   * `apns-auth` (an iPhone while Firebase has no valid APNs key: THIRD_PARTY_AUTH_ERROR).
+   */
+  device(token: string, state: DeviceState = 'ok'): this {
+    this.devices.set(token, state);
     return this;
   }
 
@@ -242,7 +228,7 @@ export class FcmFake {
         return { status: 200, body: { name: `projects/${this.projectId}/messages/0:${Date.now()}%${randomBytes(8).toString('hex')}` } };
       case 'unregistered':
         return rpcError(404, 'NOT_FOUND', 'Requested entity was not found.', 'UNREGISTERED');
-      case 'mismatch':
+      case 'other-sender':
         return rpcError(403, 'PERMISSION_DENIED', 'SenderId mismatch', 'SENDER_ID_MISMATCH');
       case 'apns-auth':
         return rpcError(401, 'UNAUTHENTICATED', 'Auth error from APNS or Web Push Service', 'THIRD_PARTY_AUTH_ERROR');

@@ -89,14 +89,14 @@ describe('sending through FCM HTTP v1', () => {
 
   it('fails for good, keeping the device, when the message is malformed or APNs refuses the project\'s key', async () => {
     const endpoint = { account: google.serviceAccount('malformed'), apiUrl: google.url };
-    google.device('unit-device-2').apnsAuthBroken('unit-iphone');
+    google.device('unit-device-2').device('unit-iphone', 'apns-auth');
     expect(await sendFcm(endpoint, message('unit-device-2', { count: 3 }))).toEqual({ outcome: 'failed', error: 'FCM 400 INVALID_ARGUMENT: Invalid value at \'message.data[0].value\'' });
     expect(await sendFcm(endpoint, message('unit-iphone'))).toMatchObject({ outcome: 'failed', error: expect.stringContaining('THIRD_PARTY_AUTH_ERROR') });
   });
 
   it('gives the device up for SENDER_ID_MISMATCH and for a token FCM does not know', async () => {
     const endpoint = { account: google.serviceAccount('gone'), apiUrl: google.url };
-    google.otherSender('unit-other-project');
+    google.device('unit-other-project', 'other-sender');
     expect(await sendFcm(endpoint, message('unit-other-project'))).toEqual({ outcome: 'gone', error: 'FCM 403 SENDER_ID_MISMATCH: SenderId mismatch' });
     expect(await sendFcm(endpoint, message('unit-never-registered')))
       .toEqual({ outcome: 'gone', error: 'FCM 400 INVALID_ARGUMENT: The registration token is not a valid FCM registration token' });
