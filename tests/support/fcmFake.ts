@@ -63,8 +63,8 @@ export class FcmFake {
   /** Every assertion the token endpoint granted. */
   tokenGrants = 0;
   readonly imports: { application: unknown; sandbox: unknown; apns_tokens: unknown }[] = [];
-  /** Seconds a QUOTA_EXCEEDED answer asks to wait. */
-  readonly retryAfterSeconds = 30;
+  /** Seconds a QUOTA_EXCEEDED answer asks to wait: unlike the outbox's first back-off (30 s), so a test tells them apart. */
+  readonly retryAfterSeconds = 120;
   private readonly publicKeys = new Map<string, KeyObject>();
   private readonly accessTokens = new Map<string, { clientEmail: string; expiresAt: number }>();
   private readonly devices = new Map<string, DeviceState>();

@@ -111,6 +111,14 @@ describe('sending through FCM HTTP v1', () => {
     });
   });
 
+  it('is a retry by the Retry-After header of a 429, and without one for a 503', async () => {
+    const endpoint = { account: google.serviceAccount('busy'), apiUrl: google.url };
+    google.device('unit-busy').overQuota('unit-busy').unavailable(1);
+    expect(await sendFcm(endpoint, message('unit-busy'))).toEqual({ outcome: 'retry', error: 'FCM 503 UNAVAILABLE: The service is currently unavailable.', retryAfterSeconds: undefined });
+    expect(await sendFcm(endpoint, message('unit-busy'))).toMatchObject({ outcome: 'retry', retryAfterSeconds: google.retryAfterSeconds });
+    expect(await sendFcm(endpoint, message('unit-busy'))).toMatchObject({ outcome: 'sent' });
+  });
+
   it('is a retry when FCM cannot be reached', async () => {
     const result = await sendFcm({ account: google.serviceAccount('offline'), apiUrl: 'http://127.0.0.1:9' }, message('unit-device-1'));
     expect(result).toMatchObject({ outcome: 'retry', error: expect.stringMatching(/^FCM unreachable/) });
