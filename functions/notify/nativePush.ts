@@ -75,16 +75,15 @@ export async function nativePushMessage(rows: readonly DueRow[]): Promise<Omit<F
  * it already, the later registration wins, so a phone that changed hands tells only the
  * person signed in on it now.
  */
-async function becomeFcm(tx: TransactionSql, device: Device, registrationToken: string): Promise<'kept' | 'dropped'> {
+async function becomeFcm(tx: TransactionSql, device: Device, registrationToken: string): Promise<void> {
   const [other] = await tx<{ id: string; newer: boolean }[]>`
     select id, created_at > ${device.created_at} as newer from public.push_subscriptions where endpoint = ${registrationToken} and id <> ${device.id}`;
   if (other?.newer) {
     await tx`delete from public.push_subscriptions where id = ${device.id}`;
-    return 'dropped';
+    return;
   }
   if (other) await tx`delete from public.push_subscriptions where id = ${other.id}`;
   await tx`update public.push_subscriptions set kind = 'fcm', endpoint = ${registrationToken} where id = ${device.id}`;
-  return 'kept';
 }
 
 /**
