@@ -67,6 +67,7 @@ function followSession(dataApi: DataApi): void {
       useAlerts.getState().clear();
       useCaps.getState().clear();
       if (event === 'SIGNED_OUT') {
+        void nativePush?.disable().catch((error: unknown) => console.warn('This phone could not give up its notifications.', error));
         forgetSummaries();
         forgetAlerts();
         forgetCaps();

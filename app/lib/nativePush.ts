@@ -43,6 +43,7 @@ export class NativePush {
   private pendingLink?: string;
   private register?: (device: NativeDevice) => Promise<void>;
   private listening?: Promise<void>;
+  private registered = false;
 
   constructor(
     private readonly plugin: () => Promise<PushNotificationsPlugin>,
@@ -98,7 +99,20 @@ export class NativePush {
     if (permission === 'prompt' || permission === 'prompt-with-rationale') permission = (await push.requestPermissions()).receive;
     if (permission !== 'granted') return 'denied';
     await push.register();
+    this.registered = true;
     return 'registered';
+  }
+
+  /**
+   * On sign-out: the phone's token is given up (Firebase deletes it on Android, iOS drops the
+   * APNs registration), so the person's alerts stop coming to a phone they left; FCM then
+   * answers UNREGISTERED and the server removes the row. The next sign-in registers anew.
+   */
+  async disable(): Promise<void> {
+    this.register = undefined;
+    if (!this.registered) return;
+    this.registered = false;
+    await (await this.plugin()).unregister();
   }
 }
 

@@ -13,6 +13,7 @@ class PluginStandIn {
   readonly channels: Channel[] = [];
   readonly listeners = new Map<string, (event: never) => void>();
   registered = 0;
+  unregistered = 0;
   asked = 0;
 
   constructor(private permission: PermissionState, private readonly answer: PermissionState, private readonly token: string) {}
@@ -34,6 +35,7 @@ class PluginStandIn {
         this.registered += 1;
         this.emit('registration', { value: this.token });
       },
+      unregister: async () => void (this.unregistered += 1),
     } as unknown as PushNotificationsPlugin;
   }
 
@@ -91,6 +93,16 @@ describe('native push on a phone', () => {
     await push.enable(async () => void owners.push('boris'), channels);
     await Promise.resolve();
     expect([standIn.registered, owners]).toEqual([2, ['anna', 'boris']]);
+  });
+
+  it('gives the token up on sign-out, so a phone left behind stops getting the person\'s alerts; a later registration reaches no one', async () => {
+    const { standIn, registered, push, register } = setUp('android', 'granted', 'granted', 'left-behind');
+    await push.disable();
+    expect(standIn.unregistered).toBe(0);
+    await push.enable(register, channels);
+    await push.disable();
+    standIn.emit('registration', { value: 'late-token' });
+    expect([standIn.unregistered, registered.map((d) => d.endpoint)]).toEqual([1, ['left-behind']]);
   });
 
   it('opens the screen a tapped notification names, also a tap that started the app before the router was there', async () => {
