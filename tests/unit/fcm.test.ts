@@ -144,10 +144,13 @@ describe('APNs token exchange (Instance ID batchImport)', () => {
 });
 
 describe('the notification\'s words', () => {
-  const row = (offer: string) => ({ kind: 'cap', severity: 'warning', params: { offer, used: 9, limit: 10, percent: 90 } }) as unknown as DueRow;
+  const row = (offer: string, reason = 'fired') => ({ alert_id: `alert-${offer}`, reason, kind: 'cap', severity: 'warning', params: { offer, used: 9, limit: 10, percent: 90 } }) as unknown as DueRow;
 
   it('title the heading of several alerts and cut a long body', () => {
     expect(pushText([row('A'), row('B')], 'en', 'UTC')).toEqual({ title: 'ArbiDesk: 2 alerts', body: '⚠️ Cap of “A” is close: 9 of 10 (90%)\n⚠️ Cap of “B” is close: 9 of 10 (90%)' });
+    // A repeat due together with the alert's first message is told once, as the first.
+    expect(pushText([row('A'), row('A', 'repeated')], 'en', 'UTC')).toEqual({ title: 'ArbiDesk', body: '⚠️ Cap of “A” is close: 9 of 10 (90%)' });
+    expect(pushText([row('A', 'repeated')], 'en', 'UTC').body).toBe('🔁 Still unresolved: ⚠️ Cap of “A” is close: 9 of 10 (90%)');
     const long = pushText([row('x'.repeat(1200))], 'ru', 'UTC');
     expect(long.title).toBe('ArbiDesk');
     expect([long.body.length, long.body.endsWith('…')]).toEqual([1000, true]);
