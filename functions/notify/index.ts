@@ -11,4 +11,12 @@ const telegram = { apiUrl: Deno.env.get('TELEGRAM_API_URL') ?? 'https://api.tele
 // Slack webhooks are posted to only under this origin: a stored URL cannot point the function elsewhere.
 const slackOrigin = Deno.env.get('SLACK_WEBHOOK_ORIGIN') || 'https://hooks.slack.com/';
 
-Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin })));
+const nativePush = {
+  serviceAccount: Deno.env.get('FIREBASE_SERVICE_ACCOUNT') || undefined,
+  apiUrl: Deno.env.get('FCM_API_URL') || 'https://fcm.googleapis.com',
+  iidUrl: Deno.env.get('IID_API_URL') || 'https://iid.googleapis.com',
+  iosBundleId: Deno.env.get('FCM_IOS_BUNDLE_ID') || undefined,
+  apnsSandbox: Deno.env.get('FCM_APNS_SANDBOX') === 'true',
+};
+
+Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin, nativePush })));
