@@ -160,6 +160,18 @@ export function sortRows(rows: AnalyticsRow[], sort: SortOrder | null): Analytic
   });
 }
 
+/**
+ * The order after the grouping changes from `before` to `after`. Rows grouped by date first
+ * read as a time series, so when date comes to lead they go in date order (#16: "grouping by
+ * date sorts by profit"); when it stops leading, a date order gives way to the default. Any
+ * other order the person chose stays.
+ */
+export function sortForGrouping(before: Dimension[], after: Dimension[], sort: SortOrder | null): SortOrder | null {
+  if (after[0] === 'date' && before[0] !== 'date') return { key: 'date', direction: 'asc' };
+  if (after[0] !== 'date' && sort?.key === 'date') return defaultSelection.sort;
+  return sort;
+}
+
 /** A header click: a new column sorts descending (numbers) or ascending (names); the same one flips. */
 export function nextSort(current: SortOrder | null, key: Dimension | Metric): SortOrder {
   if (current?.key === key) return { key, direction: current.direction === 'asc' ? 'desc' : 'asc' };

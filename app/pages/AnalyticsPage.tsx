@@ -12,7 +12,7 @@ import { AnalyticsTable } from '../components/AnalyticsTable.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
 import { NoDataYet } from '../components/NoDataYet.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { metricKinds, nextSort, sortRows, type AnalyticsRow, type AnalyticsSelection, type AnalyticsTable as MetricsTable, type Metric } from '../lib/analytics.ts';
+import { metricKinds, nextSort, sortForGrouping, sortRows, type AnalyticsRow, type AnalyticsSelection, type AnalyticsTable as MetricsTable, type Metric } from '../lib/analytics.ts';
 import { canSharePresets, listPresets, PresetFileError, presetsFile, readPresetsFile } from '../lib/analyticsPresets.ts';
 import type { Locale } from '../lib/dataApi.ts';
 import { buildCsv, buildJson, exportFileName, exportSheet, saveFile } from '../lib/exportTable.ts';
@@ -133,7 +133,7 @@ export default function AnalyticsPage() {
       <>
         <AnalyticsRangePicker choice={selection.range} range={range} onChange={(choice) => choose({ range: choice })} />
         <Section name="layout" title={t('analytics.sections.layout')}>
-          <AnalyticsLayoutPicker groupBy={selection.groupBy} columns={selection.columns} onGroupBy={(groupBy) => choose({ groupBy })} onColumns={(columns) => choose({ columns })} />
+          <AnalyticsLayoutPicker groupBy={selection.groupBy} columns={selection.columns} onGroupBy={(groupBy) => choose({ groupBy, sort: sortForGrouping(selection.groupBy, groupBy, selection.sort) })} onColumns={(columns) => choose({ columns })} />
         </Section>
         <Section name="filters" title={t('analytics.sections.filters')}>
           <AnalyticsFilters filters={selection.filters} values={filterValues} onOpen={(d) => void useAnalytics.getState().loadFilterValues(d)} onChange={(filters) => choose({ filters })} />

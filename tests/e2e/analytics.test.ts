@@ -251,6 +251,21 @@ describe('analytics on a tablet (1024×768)', () => {
   }, 180_000);
 });
 
+describe('grouping by date', () => {
+  it('reads as a time series: the days in date order, not by profit', async () => {
+    const page = await openAnalytics('tablet');
+    await openSection(page, 'layout');
+    await analytics(page).locator('[data-option="group:offer"]').click();
+    await analytics(page).locator('[data-option="group:date"]').click();
+    const { rows } = await metrics(['date']);
+    const days = rows.map((r) => String((r as unknown as { date: string }).date)).sort();
+    expect(days.length).toBeGreaterThan(1);
+    await expect.poll(() => analytics(page).locator('tbody tr:not([data-row="total"])').evaluateAll((trs) => trs.map((r) => r.getAttribute('data-row')))).toEqual(days);
+    expect(await analytics(page).locator('th[data-column="date"]').getAttribute('aria-sort')).toBe('ascending');
+    await page.context().close();
+  }, 120_000);
+});
+
 describe('analytics on a phone (390×844)', () => {
   it('scrolls the table sideways with the first column held, and exports the filtered selection', async () => {
     const page = await openAnalytics('phone');

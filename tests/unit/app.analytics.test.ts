@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moveOrdered, nextSort, readAnalyticsTable, resolveRange, rpcFilters, sortRows, toggleOrdered, type AnalyticsRow, type Metric } from '../../app/lib/analytics.ts';
+import { moveOrdered, nextSort, readAnalyticsTable, resolveRange, rpcFilters, sortForGrouping, sortRows, toggleOrdered, type AnalyticsRow, type Metric } from '../../app/lib/analytics.ts';
 import { mergePresets, PresetFileError, presetsFile, readPresetsFile } from '../../app/lib/analyticsPresets.ts';
 import { buildCsv, buildJson, exportSheet } from '../../app/lib/exportTable.ts';
 import { defaultSelection } from '../../app/lib/analytics.ts';
@@ -139,5 +139,20 @@ describe('preset files', () => {
     const merged = mergePresets(presets, [{ name: 'RU offers', selection: defaultSelection }, { name: 'New', selection: defaultSelection }], () => `id${++n}`);
     expect(merged.map((p) => [p.id, p.name])).toEqual([['x', 'RU offers'], ['id1', 'New']]);
     expect(merged[0]?.selection).toBe(defaultSelection);
+  });
+});
+
+describe('the order when the grouping changes', () => {
+  const profit = { key: 'profit', direction: 'desc' } as const;
+  it('puts rows grouped by date first in date order, and back to the default when date stops leading', () => {
+    expect(sortForGrouping(['offer'], ['date'], profit)).toEqual({ key: 'date', direction: 'asc' });
+    expect(sortForGrouping(['offer'], ['date', 'offer'], null)).toEqual({ key: 'date', direction: 'asc' });
+    expect(sortForGrouping(['date'], ['offer'], { key: 'date', direction: 'asc' })).toEqual(defaultSelection.sort);
+  });
+
+  it('keeps an order the person chose', () => {
+    expect(sortForGrouping(['date'], ['date', 'geo'], profit)).toEqual(profit);
+    expect(sortForGrouping(['offer'], ['offer', 'geo'], { key: 'roi', direction: 'asc' })).toEqual({ key: 'roi', direction: 'asc' });
+    expect(sortForGrouping(['date', 'geo'], ['geo', 'date'], { key: 'date', direction: 'desc' })).toEqual(defaultSelection.sort);
   });
 });
