@@ -1,6 +1,8 @@
 import postgres from 'postgres';
 import { handler } from '../_shared/http.ts';
 import { serviceEnv } from '../_shared/supabaseClient.ts';
+import { parseMailbox } from '../_shared/alerts/mime.ts';
+import { smtpSettings } from '../_shared/alerts/smtp.ts';
 import { notify } from './handler.ts';
 
 const env = serviceEnv((name) => Deno.env.get(name));
@@ -11,4 +13,7 @@ const telegram = { apiUrl: Deno.env.get('TELEGRAM_API_URL') ?? 'https://api.tele
 // Slack webhooks are posted to only under this origin: a stored URL cannot point the function elsewhere.
 const slackOrigin = Deno.env.get('SLACK_WEBHOOK_ORIGIN') || 'https://hooks.slack.com/';
 
-Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin })));
+// Email through the project's mail server; the link in it opens the app (the project's Site URL).
+const mail = { smtp: smtpSettings((name) => Deno.env.get(name)), from: parseMailbox(Deno.env.get('SMTP_FROM') ?? ''), appUrl: Deno.env.get('APP_URL') || undefined };
+
+Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin, mail })));
