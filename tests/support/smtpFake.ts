@@ -29,8 +29,11 @@ export class SmtpFake {
   private readonly script = new Map<Step, string>();
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  /** Accepts connections and never greets (a server that hangs). */
+  private silent = false;
 
-  constructor(private readonly credentials: { user: string; pass: string }) {}
+  /** The submission account; a test changes `pass` to play a password changed at the provider. */
+  constructor(readonly credentials: { user: string; pass: string }) {}
 
   get port(): number {
     return (this.server?.address() as AddressInfo).port;
@@ -42,16 +45,24 @@ export class SmtpFake {
     return this;
   }
 
+  /** From now on, connections are accepted and never answered. */
+  hang(): this {
+    this.silent = true;
+    return this;
+  }
+
   clear(): this {
+    this.silent = false;
     this.script.clear();
     this.received.length = 0;
     this.commands.length = 0;
     return this;
   }
 
-  async start(): Promise<void> {
+  /** Listens on `port` (a free one by default; the one it had, to come back after `stop`). */
+  async start(port = 0): Promise<void> {
     this.server = createServer((socket) => this.session(socket));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
   }
 
   async stop(): Promise<void> {
@@ -64,6 +75,7 @@ export class SmtpFake {
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     const say = (reply: string) => socket.write(`${reply}\r\n`);
+    if (this.silent) return;
     const greeting = this.script.get('greeting');
     if (greeting) {
       // 421 at the greeting: the server closes the connection after it (RFC 5321 §3.8).
