@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 
 /**
  * A local stand-in for a mail provider's SMTP submission server (a third party that cannot be
@@ -6,8 +7,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
  * each step's reply can be scripted to one of the errors a provider gives: 421 at the
  * greeting (service not available), 535 to AUTH (credentials invalid), 451/452 (local error,
  * insufficient storage: try later), 550/553/554 (mailbox unavailable, name not allowed,
- * transaction failed). It offers AUTH PLAIN and LOGIN, and no STARTTLS (plain TCP: the
- * function runs with SMTP_TLS=none against it).
+ * transaction failed). It offers AUTH PLAIN and LOGIN; given a certificate, it offers
+ * STARTTLS (RFC 3207) first and AUTH only once the connection is secure, as providers do.
  */
 
 export type Step = 'greeting' | 'mail' | 'rcpt' | 'data' | 'end';
@@ -31,6 +32,9 @@ export class SmtpFake {
   private readonly sockets = new Set<Socket>();
   /** Accepts connections and never greets (a server that hangs). */
   private silent = false;
+
+  /** Offers STARTTLS with this certificate; null: the offer stripped (as a man in the middle would). */
+  tls: { key: string; cert: string } | null | undefined;
 
   /** The submission account; a test changes `pass` to play a password changed at the provider. */
   constructor(readonly credentials: { user: string; pass: string }) {}
@@ -74,7 +78,8 @@ export class SmtpFake {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    const say = (reply: string) => socket.write(`${reply}\r\n`);
+    let stream: Socket = socket;
+    const say = (reply: string) => stream.write(`${reply}\r\n`);
     if (this.silent) return;
     const greeting = this.script.get('greeting');
     if (greeting) {
@@ -90,6 +95,7 @@ export class SmtpFake {
     let mail: ReceivedMail | undefined;
     let data: string[] | undefined;
     let pending = '';
+    let secure = false;
     const decode = (text: string) => Buffer.from(text, 'base64').toString('utf8');
     const authenticate = (name: string, pass: string) => {
       if (name !== this.credentials.user || pass !== this.credentials.pass) return say('535 5.7.8 Authentication credentials invalid');
@@ -120,9 +126,24 @@ export class SmtpFake {
       const [verb = '', ...rest] = text.split(' ');
       const argument = rest.join(' ');
       switch (verb.toUpperCase()) {
-        case 'EHLO':
-          return say('250-smtp.provider.example\r\n250-SIZE 10485760\r\n250-AUTH PLAIN LOGIN\r\n250 ENHANCEDSTATUSCODES');
+        case 'EHLO': {
+          const offers = this.tls && !secure ? ['STARTTLS'] : ['AUTH PLAIN LOGIN'];
+          return say(['smtp.provider.example', 'SIZE 10485760', ...offers, 'ENHANCEDSTATUSCODES'].map((l, i, all) => `250${i < all.length - 1 ? '-' : ' '}${l}`).join('\r\n'));
+        }
+        case 'STARTTLS': {
+          if (!this.tls || secure) return say('502 5.5.1 Command not implemented');
+          say('220 2.0.0 Ready to start TLS');
+          // The session starts over on the secure channel (RFC 3207 §4.2): nothing said before counts.
+          socket.removeAllListeners('data');
+          stream = new TLSSocket(socket, { isServer: true, ...this.tls });
+          stream.on('data', receive);
+          stream.on('error', () => socket.destroy());
+          secure = true;
+          pending = '';
+          return;
+        }
         case 'AUTH': {
+          if (this.tls && !secure) return say('530 5.7.0 Must issue a STARTTLS command first');
           const [mechanism = '', initial] = argument.split(' ');
           if (mechanism.toUpperCase() === 'LOGIN') {
             login = 'user';
@@ -155,17 +176,19 @@ export class SmtpFake {
         }
         case 'QUIT':
           say('221 2.0.0 Bye');
-          return void socket.end();
+          return void stream.end();
         default:
           return say('500 5.5.2 Command unrecognized');
       }
     };
-    socket.on('data', (chunk: Buffer) => {
+    const receive = (chunk: Buffer) => {
       pending += chunk.toString('latin1');
       for (let end = pending.indexOf('\r\n'); end >= 0; end = pending.indexOf('\r\n')) {
-        line(pending.slice(0, end));
+        const text = pending.slice(0, end);
         pending = pending.slice(end + 2);
+        line(text);
       }
-    });
+    };
+    socket.on('data', receive);
   }
 }
