@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../supabase/local/config.ts';
 import type { OutboxMessage } from '../../supabase/local/mail/outbox.ts';
 import { db, stack } from '../support/clients.ts';
-import { createUser, type TestUser } from '../support/users.ts';
+import { memberByEmail } from '../support/alertPeople.ts';
+import type { TestUser } from '../support/users.ts';
 
 /**
  * Alert emails on the local stack, end to end and out of the box: an alert fires → the outbox
@@ -38,16 +39,8 @@ async function runDelivery(): Promise<void> {
 
 beforeAll(async () => {
   await sql`insert into public.workspaces (id, name) values (${ws}, 'Email team')`;
-  people.ru = await createUser(sql, 'mail-buyer');
-  people.en = await createUser(sql, 'mail-admin');
-  await sql`insert into public.workspace_members values (${ws}, ${people.ru.id}, 'media_buyer'), (${ws}, ${people.en.id}, 'admin')`;
-  await sql`update public.profiles set locale = 'ru', time_zone = 'Europe/Moscow' where user_id = ${people.ru.id}`;
-  await sql`update public.profiles set locale = 'en', time_zone = 'Asia/Vladivostok' where user_id = ${people.en.id}`;
-  for (const person of [people.ru, people.en]) {
-    for (const kind of ['load_failed', 'data_stale']) {
-      await sql`insert into public.alert_rules (workspace_id, user_id, kind, min_severity, channels) values (${ws}, ${person.id}, ${kind}, 'warning', '{email}')`;
-    }
-  }
+  people.ru = await memberByEmail(sql, ws, 'mail-buyer', 'media_buyer', 'ru', 'Europe/Moscow', ['load_failed', 'data_stale']);
+  people.en = await memberByEmail(sql, ws, 'mail-admin', 'admin', 'en', 'Asia/Vladivostok', ['load_failed', 'data_stale']);
 });
 
 beforeEach(async () => {

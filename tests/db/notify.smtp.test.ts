@@ -6,7 +6,8 @@ import { startStack, type Stack } from '../../supabase/local/stack.ts';
 import { readMessage } from '../../supabase/local/mail/readMessage.ts';
 import { freePort } from '../support/globalSetup.ts';
 import { SmtpFake } from '../support/smtpFake.ts';
-import { createUser, type TestUser } from '../support/users.ts';
+import { memberByEmail } from '../support/alertPeople.ts';
+import type { TestUser } from '../support/users.ts';
 
 /**
  * Alert emails through a production mail provider's SMTP server, as the SMTP_* secrets name
@@ -61,10 +62,7 @@ beforeAll(async () => {
     },
   });
   await own.sql`insert into public.workspaces (id, name) values (${workspace}, 'SMTP team')`;
-  person = await createUser(own.sql, 'smtp-buyer');
-  await own.sql`insert into public.workspace_members values (${workspace}, ${person.id}, 'media_buyer')`;
-  await own.sql`update public.profiles set locale = 'ru', time_zone = 'Europe/Moscow' where user_id = ${person.id}`;
-  await own.sql`insert into public.alert_rules (workspace_id, user_id, kind, channels) values (${workspace}, ${person.id}, 'load_failed', '{email}')`;
+  person = await memberByEmail(own.sql, workspace, 'smtp-buyer', 'media_buyer', 'ru', 'Europe/Moscow', ['load_failed']);
 }, 120_000);
 
 beforeEach(async () => {

@@ -7,7 +7,8 @@ import { startStack, type Stack } from '../../supabase/local/stack.ts';
 import { readMessage } from '../../supabase/local/mail/readMessage.ts';
 import { freePort } from '../support/globalSetup.ts';
 import { SmtpFake } from '../support/smtpFake.ts';
-import { createUser, type TestUser } from '../support/users.ts';
+import { memberByEmail } from '../support/alertPeople.ts';
+import type { TestUser } from '../support/users.ts';
 
 /**
  * Alert emails over STARTTLS (RFC 3207, SMTP_TLS=starttls): the `notify` function upgrades
@@ -58,10 +59,7 @@ beforeAll(async () => {
     },
   });
   await own.sql`insert into public.workspaces (id, name) values (${workspace}, 'STARTTLS team')`;
-  person = await createUser(own.sql, 'tls-manager');
-  await own.sql`insert into public.workspace_members values (${workspace}, ${person.id}, 'affiliate_manager')`;
-  await own.sql`update public.profiles set locale = 'en', time_zone = 'Asia/Almaty' where user_id = ${person.id}`;
-  await own.sql`insert into public.alert_rules (workspace_id, user_id, kind, channels) values (${workspace}, ${person.id}, 'cap_reached', '{email}')`;
+  person = await memberByEmail(own.sql, workspace, 'tls-manager', 'affiliate_manager', 'en', 'Asia/Almaty', ['cap_reached']);
 }, 120_000);
 
 beforeEach(async () => {
@@ -82,6 +80,7 @@ describe('alert emails over STARTTLS', () => {
     // Before the handshake the client sees only STARTTLS offered; what follows went through TLS.
     expect(fake.commands.map((c) => c.split(' ')[0])).toEqual(['EHLO', 'STARTTLS', 'EHLO', 'AUTH', 'MAIL', 'RCPT', 'DATA', 'QUIT']);
     expect(fake.received).toHaveLength(1);
+    expect(fake.received[0]).toMatchObject({ user: fake.credentials.user, to: [person.email] });
     expect(readMessage(fake.received[0]?.data ?? '').subject).toBe('ArbiDesk: Cap of “Golden Fox · KZ” reached: 20 of 20');
   }, 60_000);
 

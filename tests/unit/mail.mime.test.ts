@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { buildMessage, encodeHeaderText, mailDate, parseMailbox, quotedPrintable, type MailMessage } from '../../functions/_shared/alerts/mime.ts';
+import { buildMessage, encodeHeaderText, mailDate, parseMailbox, quotedPrintable } from '../../functions/_shared/alerts/mime.ts';
 import { dataPayload, parseReplyLine, replyOutcome, smtpSettings } from '../../functions/_shared/alerts/smtp.ts';
 import { readMessage } from '../../supabase/local/mail/readMessage.ts';
+import { alertEmail } from '../support/alertEmail.ts';
 
 /**
  * An alert email as the notify function writes it (RFC 5322 with MIME) and as DATA carries it
  * (RFC 5321 §4.5.2), read back by the local mail server's reader.
  */
 
-const base: MailMessage = {
-  from: { address: 'alerts@arbidesk.example', name: 'ArbiDesk' },
-  to: { address: 'buyer@team.example' },
-  subject: 'ArbiDesk: Кап «Золотая лиса · KZ» исчерпан: 20 из 20',
-  text: '🔴 Кап «Золотая лиса · KZ» исчерпан: 20 из 20\n.hidden line that starts with a dot\n\nОткрыть: https://app.example/app/alerts',
-  html: '<p>🔴 Кап «Золотая лиса · KZ» исчерпан</p>',
-  date: new Date('2026-03-16T17:05:09Z'),
-  messageId: 'alert-notification.1@arbidesk.example',
-  language: 'ru',
-};
+const base = alertEmail();
 
 const lines = (message: string) => message.split('\r\n');
 

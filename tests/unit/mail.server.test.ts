@@ -6,6 +6,7 @@ import { buildMessage } from '../../functions/_shared/alerts/mime.ts';
 import { dataPayload } from '../../functions/_shared/alerts/smtp.ts';
 import { MailServer } from '../../supabase/local/mail/MailServer.ts';
 import { Outbox, type OutboxMessage } from '../../supabase/local/mail/outbox.ts';
+import { alertEmail } from '../support/alertEmail.ts';
 import { SmtpTestClient } from '../support/smtpClient.ts';
 
 /**
@@ -50,15 +51,8 @@ describe('the local mail server', () => {
     expect(await client.command('RCPT TO:<buyer@team.example>')).toEqual(['250 2.1.5 Ok']);
     expect(await client.command('RCPT TO:<admin@team.example>')).toEqual(['250 2.1.5 Ok']);
     expect(await client.command('DATA')).toEqual(['354 End data with <CR><LF>.<CR><LF>']);
-    const message = buildMessage({
-      from: { address: 'alerts@arbidesk.example', name: 'ArbiDesk' },
-      to: { address: 'buyer@team.example' },
-      subject: 'ArbiDesk: Кап «Золотая лиса» исчерпан',
-      text: 'Кап исчерпан: 20 из 20\n.a line that starts with a dot\n.',
-      html: '<p>Кап исчерпан</p>',
-      date: new Date('2026-03-16T17:05:09Z'),
-      messageId: 'm1@arbidesk.example',
-    });
+    const email = alertEmail({ text: 'Кап исчерпан: 20 из 20\n.a line that starts with a dot\n.' });
+    const message = buildMessage(email);
     const [accepted = ''] = await client.send(dataPayload(message));
     expect(accepted).toMatch(/^250 2\.0\.0 Ok: queued as \S+\.json \S+\.json$/);
     expect(await client.command('QUIT')).toEqual(['221 2.0.0 Bye']);
@@ -69,9 +63,9 @@ describe('the local mail server', () => {
     expect(files[0]).toMatchObject({
       from: 'alerts@arbidesk.example',
       type: 'smtp',
-      subject: 'ArbiDesk: Кап «Золотая лиса» исчерпан',
-      text: 'Кап исчерпан: 20 из 20\n.a line that starts with a dot\n.',
-      html: '<p>Кап исчерпан</p>',
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
       raw: message,
     });
   });
