@@ -91,6 +91,14 @@ describe('alert emails through an SMTP provider', () => {
     expect(message.headers.get('message-id')).toMatch(/^<alert-notification\.[0-9a-f-]{36}@team\.example>$/);
   }, 60_000);
 
+  it('logs in with AUTH LOGIN where the server offers no PLAIN', async () => {
+    fake.mechanisms = ['LOGIN'];
+    expect(await failLoad('login.csv')).toMatchObject({ status: 'sent', attempts: 1 });
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    expect(fake.commands.slice(0, 4)).toEqual(['EHLO team.example', 'AUTH LOGIN', b64(fake.credentials.user), b64(fake.credentials.pass)]);
+    expect(fake.received[0]).toMatchObject({ user: fake.credentials.user, to: [person.email] });
+  }, 60_000);
+
   it('451 at the end of data puts the email off (not_before moves); the next run sends it once', async () => {
     fake.fail('end', '451 4.3.0 Mail server temporarily rejected message');
     expect(await failLoad('b.csv')).toEqual({ status: 'queued', attempts: 1, last_error: 'SMTP 451 4.3.0 Mail server temporarily rejected message (end of data)', later: true });

@@ -33,6 +33,8 @@ export class SmtpFake {
   /** Accepts connections and never greets (a server that hangs). */
   private silent = false;
 
+  /** The SASL mechanisms EHLO offers (RFC 4954 §3). */
+  mechanisms = ['PLAIN', 'LOGIN'];
   /** Offers STARTTLS with this certificate; null: the offer stripped (as a man in the middle would). */
   tls: { key: string; cert: string } | null | undefined;
 
@@ -57,6 +59,7 @@ export class SmtpFake {
 
   clear(): this {
     this.silent = false;
+    this.mechanisms = ['PLAIN', 'LOGIN'];
     this.script.clear();
     this.received.length = 0;
     this.commands.length = 0;
@@ -127,7 +130,7 @@ export class SmtpFake {
       const argument = rest.join(' ');
       switch (verb.toUpperCase()) {
         case 'EHLO': {
-          const offers = this.tls && !secure ? ['STARTTLS'] : ['AUTH PLAIN LOGIN'];
+          const offers = this.tls && !secure ? ['STARTTLS'] : [`AUTH ${this.mechanisms.join(' ')}`];
           return say(['smtp.provider.example', 'SIZE 10485760', ...offers, 'ENHANCEDSTATUSCODES'].map((l, i, all) => `250${i < all.length - 1 ? '-' : ' '}${l}`).join('\r\n'));
         }
         case 'STARTTLS': {
@@ -145,11 +148,12 @@ export class SmtpFake {
         case 'AUTH': {
           if (this.tls && !secure) return say('530 5.7.0 Must issue a STARTTLS command first');
           const [mechanism = '', initial] = argument.split(' ');
+          if (!this.mechanisms.includes(mechanism.toUpperCase())) return say('504 5.5.4 Unrecognized authentication type');
           if (mechanism.toUpperCase() === 'LOGIN') {
             login = 'user';
             return say(`334 ${Buffer.from('Username:').toString('base64')}`);
           }
-          if (mechanism.toUpperCase() !== 'PLAIN' || !initial) return say('504 5.5.4 Unrecognized authentication type');
+          if (!initial) return say('504 5.5.4 Unrecognized authentication type');
           const [, name = '', pass = ''] = decode(initial).split('\0');
           return authenticate(name, pass);
         }
