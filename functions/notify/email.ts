@@ -1,8 +1,8 @@
-import { alertLine, alertSubject, type Locale } from '../_shared/alerts/messages.ts';
+import { alertMessage, alertSubject, type AlertForText, type Locale } from '../_shared/alerts/messages.ts';
 import { buildMessage, isMailAddress, type Mailbox } from '../_shared/alerts/mime.ts';
 import { sendMail, type SmtpSettings } from '../_shared/alerts/smtp.ts';
 import type { Sender } from './channels.ts';
-import type { DueRow } from './deliver.ts';
+import { alertsOf } from './dueAlerts.ts';
 
 /** The mail server and what the emails carry: the function's SMTP_* secrets and APP_URL. */
 export interface MailSettings {
@@ -21,9 +21,9 @@ const words: Record<Locale, { open: string; why: string }> = {
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The email's text and HTML: one line per alert, the link to the alert centre, and why it came. */
-function bodies(rows: readonly DueRow[], locale: Locale, timeZone: string, appUrl: string | undefined): { text: string; html: string } {
-  const lines = rows.map((row) => alertLine(row, locale, timeZone));
+/** The email's text and HTML: the message the other channels send (a line per alert), the link to the alert centre, and why it came. */
+function bodies(alerts: readonly AlertForText[], locale: Locale, timeZone: string, appUrl: string | undefined): { text: string; html: string } {
+  const lines = alertMessage(alerts, locale, timeZone).split('\n');
   const link = appUrl ? `${appUrl.replace(/\/$/, '')}/app/alerts` : undefined;
   const { open, why } = words[locale];
   const text = [...lines, '', ...(link ? [`${open}: ${link}`, ''] : []), '-- ', why, ''].join('\n');
@@ -46,11 +46,12 @@ export const email: Sender = async (ctx, _tx, rows) => {
   if (!from) return { status: 'failed', error: 'SMTP_FROM is not an address ("ArbiDesk <alerts@example.com>")' };
   if (!person.email || !isMailAddress(person.email)) return { status: 'skipped', error: 'This person has no email address' };
   const domain = from.address.split('@')[1] ?? 'localhost';
+  const alerts = alertsOf(rows);
   const message = buildMessage({
     from,
     to: { address: person.email },
-    subject: alertSubject(rows, person.locale, person.time_zone),
-    ...bodies(rows, person.locale, person.time_zone, appUrl),
+    subject: alertSubject(alerts, person.locale, person.time_zone),
+    ...bodies(alerts, person.locale, person.time_zone, appUrl),
     date: new Date(),
     // The same rows sent again (a retry) carry the same Message-ID, so a receiver can tell a repeat.
     messageId: `alert-notification.${rows.map((r) => r.id).sort()[0]}@${domain}`,

@@ -107,10 +107,12 @@ function heading(count: number, locale: Locale): string {
   return locale === 'ru' ? `ArbiDesk: ${ruAlerts(count)}` : `ArbiDesk: ${count} alerts`;
 }
 
+/** What a repeat of an alert still firing unacknowledged starts with. */
+const stillUnresolved = (locale: Locale) => (locale === 'ru' ? 'Всё ещё не решено: ' : 'Still unresolved: ');
+
 /** The message for several alerts due to one person on one channel at once: one line each, under a heading when more than one. */
 export function alertMessage(alerts: readonly AlertForText[], locale: Locale, timeZone: string): string {
-  const still = locale === 'ru' ? '🔁 Всё ещё не решено: ' : '🔁 Still unresolved: ';
-  const lines = alerts.map((a) => (a.repeated ? still : '') + alertLine(a, locale, timeZone));
+  const lines = alerts.map((a) => (a.repeated ? `🔁 ${stillUnresolved(locale)}` : '') + alertLine(a, locale, timeZone));
   if (lines.length === 1) return lines[0] ?? '';
   return [heading(alerts.length, locale), ...lines].join('\n');
 }
@@ -122,6 +124,6 @@ export function alertMessage(alerts: readonly AlertForText[], locale: Locale, ti
 export function alertSubject(alerts: readonly AlertForText[], locale: Locale, timeZone: string): string {
   const [only] = alerts;
   if (alerts.length !== 1 || !only) return heading(alerts.length, locale);
-  const subject = [...`ArbiDesk: ${alertText(only, locale, timeZone)}`];
+  const subject = [...`ArbiDesk: ${only.repeated ? stillUnresolved(locale) : ''}${alertText(only, locale, timeZone)}`];
   return subject.length > 120 ? `${subject.slice(0, 119).join('')}…` : subject.join('');
 }
