@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, TLSSocket } from 'node:tls';
 
 /**
  * A local stand-in for a mail provider's SMTP submission server (a third party that cannot be
@@ -8,7 +8,8 @@ import { TLSSocket } from 'node:tls';
  * greeting (service not available), 535 to AUTH (credentials invalid), 451/452 (local error,
  * insufficient storage: try later), 550/553/554 (mailbox unavailable, name not allowed,
  * transaction failed). It offers AUTH PLAIN and LOGIN; given a certificate, it offers
- * STARTTLS (RFC 3207) first and AUTH only once the connection is secure, as providers do.
+ * STARTTLS (RFC 3207) first and AUTH only once the connection is secure, as providers do;
+ * or it speaks TLS from the first byte (RFC 8314, port 465).
  */
 
 export type Step = 'greeting' | 'mail' | 'rcpt' | 'data' | 'end';
@@ -66,9 +67,9 @@ export class SmtpFake {
     return this;
   }
 
-  /** Listens on `port` (a free one by default; the one it had, to come back after `stop`). */
-  async start(port = 0): Promise<void> {
-    this.server = createServer((socket) => this.session(socket));
+  /** Listens on `port` (a free one by default; the one it had, to come back after `stop`); with `implicitTls`, TLS from the first byte. */
+  async start(port = 0, implicitTls?: { key: string; cert: string }): Promise<void> {
+    this.server = implicitTls ? createTlsServer(implicitTls, (socket) => this.session(socket, true)) : createServer((socket) => this.session(socket, false));
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
   }
 
@@ -77,7 +78,7 @@ export class SmtpFake {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  private session(socket: Socket): void {
+  private session(socket: Socket, implicitTls: boolean): void {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
@@ -98,7 +99,7 @@ export class SmtpFake {
     let mail: ReceivedMail | undefined;
     let data: string[] | undefined;
     let pending = '';
-    let secure = false;
+    let secure = implicitTls;
     const decode = (text: string) => Buffer.from(text, 'base64').toString('utf8');
     const authenticate = (name: string, pass: string) => {
       if (name !== this.credentials.user || pass !== this.credentials.pass) return say('535 5.7.8 Authentication credentials invalid');

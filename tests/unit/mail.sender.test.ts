@@ -5,7 +5,7 @@ import { email, type MailSettings } from '../../functions/notify/email.ts';
 /**
  * The email channel's answers before any connection: a project without a mail server skips
  * the rows (the log says why), wrong secrets fail them with what to fix, and a person without
- * an address is skipped. Delivery itself is in tests/db/notify.email, notify.smtp, notify.starttls.
+ * an address is skipped. Delivery itself is in tests/db/notify.email, notify.smtp, notify.tls.
  */
 
 const row: DueRow = {
