@@ -167,11 +167,12 @@ function deno(): DenoNet {
 
 /** The session from greeting to the end of DATA; a reply other than the step's expected one ends it with that reply's outcome. */
 async function converse(session: Session, settings: SmtpSettings, helo: string, from: string, to: string, message: string): Promise<SendOutcome> {
-  const expect = async (reply: Promise<Reply>, step: string, ...codes: number[]) => {
+  // Undefined when the reply is one the step expects, else what the reply means for the delivery.
+  const unexpected = async (reply: Promise<Reply>, step: string, ...codes: number[]) => {
     const answer = await reply;
     return codes.includes(answer.code) ? undefined : replyOutcome(answer, step);
   };
-  const greeting = await expect(session.reply('greeting'), 'greeting', 220);
+  const greeting = await unexpected(session.reply('greeting'), 'greeting', 220);
   if (greeting) return greeting;
   let ehlo = await session.command(`EHLO ${helo}`);
   // A server without ESMTP answers 500/502 (RFC 5321 §3.2): HELO, with no extensions then.
@@ -181,7 +182,7 @@ async function converse(session: Session, settings: SmtpSettings, helo: string, 
   if (settings.tls === 'starttls') {
     // Required, not opportunistic: a STARTTLS stripped on the way would otherwise send the password in the clear.
     if (!offered.has('STARTTLS')) return { sent: false, retry: false, error: `SMTP: ${settings.host} does not offer STARTTLS (SMTP_TLS=starttls)` };
-    const started = await expect(session.command('STARTTLS'), 'STARTTLS', 220);
+    const started = await unexpected(session.command('STARTTLS'), 'STARTTLS', 220);
     if (started) return started;
     // Anything sent before the handshake would be read as if it came through TLS (RFC 3207 §6).
     if (session.buffered) throw new Broken('SMTP: the server sent data after STARTTLS before the handshake');
@@ -193,25 +194,25 @@ async function converse(session: Session, settings: SmtpSettings, helo: string, 
   if (settings.user) {
     const mechanisms = offered.get('AUTH') ?? [];
     if (mechanisms.includes('PLAIN')) {
-      const auth = await expect(session.command(`AUTH PLAIN ${base64(`\0${settings.user}\0${settings.pass ?? ''}`)}`, 'AUTH PLAIN'), 'AUTH PLAIN', 235);
+      const auth = await unexpected(session.command(`AUTH PLAIN ${base64(`\0${settings.user}\0${settings.pass ?? ''}`)}`, 'AUTH PLAIN'), 'AUTH PLAIN', 235);
       if (auth) return auth;
     } else if (mechanisms.includes('LOGIN')) {
       const steps = [['AUTH LOGIN', 334], [base64(settings.user), 334], [base64(settings.pass ?? ''), 235]] as const;
       for (const [line, code] of steps) {
-        const auth = await expect(session.command(line, 'AUTH LOGIN'), 'AUTH LOGIN', code);
+        const auth = await unexpected(session.command(line, 'AUTH LOGIN'), 'AUTH LOGIN', code);
         if (auth) return auth;
       }
     } else {
       return { sent: false, retry: false, error: `SMTP: ${settings.host} offers neither AUTH PLAIN nor AUTH LOGIN` };
     }
   }
-  const mail = await expect(session.command(`MAIL FROM:<${from}>`, 'MAIL FROM'), 'MAIL FROM', 250);
+  const mail = await unexpected(session.command(`MAIL FROM:<${from}>`, 'MAIL FROM'), 'MAIL FROM', 250);
   if (mail) return mail;
-  const rcpt = await expect(session.command(`RCPT TO:<${to}>`, 'RCPT TO'), 'RCPT TO', 250, 251);
+  const rcpt = await unexpected(session.command(`RCPT TO:<${to}>`, 'RCPT TO'), 'RCPT TO', 250, 251);
   if (rcpt) return rcpt;
-  const data = await expect(session.command('DATA'), 'DATA', 354);
+  const data = await unexpected(session.command('DATA'), 'DATA', 354);
   if (data) return data;
-  const accepted = await expect(session.send(dataPayload(message), 'end of data'), 'end of data', 250);
+  const accepted = await unexpected(session.send(dataPayload(message), 'end of data'), 'end of data', 250);
   return accepted ?? { sent: true };
 }
 
