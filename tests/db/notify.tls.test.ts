@@ -51,9 +51,14 @@ function project(tls: 'implicit' | 'starttls') {
   return state;
 }
 
-/** A cap reached: one email row for the member; resolves with it once delivery has answered. */
+/**
+ * A cap reached: one email row for the member; resolves with it once delivery has answered
+ * (a run asked for here too: a cold function can outlast the trigger's pg_net request).
+ */
 async function capReached(own: Stack, offer: string): Promise<{ status: string; last_error: string | null }> {
   await own.sql`select private.raise_alert(${workspace}, 'cap_reached', 'critical', 'offer', ${offer}, ${JSON.stringify({ offer: 'Golden Fox', geo: 'KZ', used: 20, limit: 20 })}::text::jsonb)`;
+  const run = await fetch(`${own.apiUrl}/functions/v1/notify`, { method: 'POST', headers: { authorization: `Bearer ${own.keys.serviceRoleKey}` } });
+  expect(run.status).toBe(200);
   const row = async () => (await own.sql<{ status: string; last_error: string | null }[]>`select status, last_error
     from public.alert_notifications where workspace_id = ${workspace} and channel = 'email' and status <> 'queued'`)[0];
   await expect.poll(row, { timeout: 30_000, interval: 100 }).toBeDefined();
