@@ -4,6 +4,7 @@ import { sendSlack } from '../_shared/alerts/slack.ts';
 import { sendTelegram, type InlineKeyboard, type SendOutcome } from '../_shared/alerts/telegram.ts';
 import type { DeliveryContext, DueRow, Verdict } from './deliver.ts';
 import { alertsOf } from './dueAlerts.ts';
+import { email } from './email.ts';
 import { nativePush } from './nativePush.ts';
 
 /**
@@ -39,4 +40,4 @@ const slack: Sender = async (ctx, _tx, rows) => {
   return sendSlack(channel.slack_url, alertMessage(alertsOf(rows), channel.locale, channel.time_zone));
 };
 
-export const senders: Partial<Record<string, Sender>> = { telegram, slack, native_push: nativePush };
+export const senders: Partial<Record<string, Sender>> = { telegram, slack, email, native_push: nativePush };

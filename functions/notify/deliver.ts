@@ -2,6 +2,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import type { Locale } from '../_shared/alerts/messages.ts';
 import type { SendOutcome } from '../_shared/alerts/telegram.ts';
 import { senders } from './channels.ts';
+import type { MailSettings } from './email.ts';
 import type { NativePushSettings } from './nativePush.ts';
 import { isPaced, Pacer } from './pacing.ts';
 
@@ -25,6 +26,8 @@ export interface DeliveryContext {
   slackOrigin: string;
   /** FCM for the Capacitor app (FIREBASE_SERVICE_ACCOUNT and the rest: nativePush.ts). */
   nativePush: NativePushSettings;
+  /** The mail server (SMTP_* secrets) and the app's address the emails link to. */
+  mail?: MailSettings;
   /** Rows claimed per transaction. */
   batch?: number;
 }
@@ -54,6 +57,8 @@ export interface DueRow {
   time_zone: string;
   telegram_id: string | null;
   slack_url: string | null;
+  /** The person's account address, for the email channel. */
+  email: string | null;
 }
 
 /** Tries before a row counts as failed, and the back-off between them (30 s, 1, 2, 4 min). */
@@ -67,11 +72,12 @@ async function claimDue(tx: TransactionSql, batch: number): Promise<DueRow[]> {
   return tx<DueRow[]>`
     select n.id, n.alert_id, n.workspace_id, n.user_id, n.channel, n.reason, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
       coalesce(p.locale, s.locale, 'en') as locale, coalesce(p.time_zone, s.time_zone, 'UTC') as time_zone,
-      p.telegram_id::text as telegram_id, s.webhook_url as slack_url
+      p.telegram_id::text as telegram_id, s.webhook_url as slack_url, u.email
     from public.alert_notifications n
     join public.alerts a on a.id = n.alert_id
     left join public.profiles p on p.user_id = n.user_id
     left join public.alert_slack s on n.channel = 'slack' and s.workspace_id = n.workspace_id and s.enabled
+    left join auth.users u on n.channel = 'email' and u.id = n.user_id
     where n.status = 'queued' and n.not_before <= now()
     order by n.not_before, n.created_at
     limit ${batch}

@@ -4,6 +4,8 @@ import type { DueRow } from './deliver.ts';
 /**
  * The rows' alerts as the shared wording takes them, each alert once (its first message and a
  * repeat can fall due together after quiet hours): a repeat only when nothing newer is due.
+ * A module of its own, so a sender in its own file takes it without importing channels.ts,
+ * which imports the senders.
  */
 export function alertsOf(rows: readonly DueRow[]): AlertForText[] {
   const byAlert = new Map<string, AlertForText>();

@@ -1,6 +1,8 @@
 import postgres from 'postgres';
 import { handler } from '../_shared/http.ts';
 import { serviceEnv } from '../_shared/supabaseClient.ts';
+import { parseMailbox } from '../_shared/alerts/mime.ts';
+import { smtpSettings } from '../_shared/alerts/smtp.ts';
 import { notify } from './handler.ts';
 
 const env = serviceEnv((name) => Deno.env.get(name));
@@ -19,4 +21,7 @@ const nativePush = {
   apnsSandbox: Deno.env.get('FCM_APNS_SANDBOX') === 'true',
 };
 
-Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin, nativePush })));
+// Email through the project's mail server; the link in it opens the app (the project's Site URL).
+const mail = { smtp: smtpSettings((name) => Deno.env.get(name)), from: parseMailbox(Deno.env.get('SMTP_FROM') ?? ''), appUrl: Deno.env.get('APP_URL') || undefined };
+
+Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin, nativePush, mail })));

@@ -56,6 +56,8 @@ export interface FunctionConfig {
 export interface StackConfig {
   apiPort: number;
   dbPort: number;
+  /** The local mail server's SMTP port (`[inbucket] smtp_port`, where the CLI's Inbucket takes SMTP; MAIL_PORT overrides). */
+  mailPort: number;
   schemas: string[];
   extraSearchPath: string[];
   maxRows: number;
@@ -130,6 +132,7 @@ export function loadConfig(path = resolve(projectRoot, 'supabase/config.toml')):
   const rate = table(auth.rate_limit);
   const email = table(auth.email);
   const storage = table(doc.storage);
+  const inbucket = table(doc.inbucket);
   const mfa = table(auth.mfa);
   const totp = table(mfa.totp);
   const requirements = str(auth.password_requirements, '');
@@ -149,6 +152,7 @@ export function loadConfig(path = resolve(projectRoot, 'supabase/config.toml')):
   return {
     apiPort: envNumber('API_PORT') ?? num(api.port, 54321),
     dbPort: envNumber('DB_PORT') ?? num(db.port, 54322),
+    mailPort: envNumber('MAIL_PORT') ?? num(inbucket.smtp_port, 54325),
     schemas: strings(api.schemas, ['public']),
     extraSearchPath: strings(api.extra_search_path, ['public', 'extensions']),
     maxRows: num(api.max_rows, 1000),

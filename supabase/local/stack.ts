@@ -17,6 +17,8 @@ import { storeProjectSecrets } from './vault/projectSecrets.ts';
 import { StorageService } from './storage/StorageService.ts';
 import { trustedProxies } from './clientAddress.ts';
 import type { WorkerLimits } from './functions/limits.ts';
+import { MailServer } from './mail/MailServer.ts';
+import { Outbox } from './mail/outbox.ts';
 
 export interface StackOptions {
   /** Where the embedded database, keys and outbox live; `.data/` by default. */
@@ -24,6 +26,8 @@ export interface StackOptions {
   /** 0 picks a free port. */
   apiPort?: number;
   dbPort?: number;
+  /** The mail server's SMTP port; 0 picks a free one, as it does when apiPort is 0. */
+  mailPort?: number;
   databaseUrl?: string;
   /** Run supabase/seed.sql when the database is new (default true). */
   seed?: boolean;
@@ -44,6 +48,8 @@ export interface Stack {
   keys: ProjectKeys;
   config: StackConfig;
   dataDir: string;
+  /** The local mail server's SMTP address (no TLS): what it receives goes to `<dataDir>/outbox/`. */
+  mail: { host: string; port: number };
   /** Migrations applied by this start. */
   applied: string[];
   /** True when this start created the database (and seeded it). */
@@ -122,6 +128,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       jwtSecret: keys.jwtSecret,
     });
     let apiUrl = '';
+    const mail = { host: '127.0.0.1', port: 0 };
     const auth = new AuthHandler(sql, config.auth, keys, dataDir, () => config.externalUrl ?? apiUrl);
     const functions = new FunctionsService({
       functionsDir: resolve(projectRoot, 'functions'),
@@ -133,6 +140,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         SUPABASE_ANON_KEY: keys.anonKey,
         SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
         SUPABASE_DB_URL: database.url,
+      }),
+      // Alert emails go to the local mail server (into the outbox) unless functions/.env names another.
+      localSecrets: () => ({
+        SMTP_HOST: mail.host,
+        SMTP_PORT: String(mail.port),
+        SMTP_TLS: 'none',
+        SMTP_FROM: 'ArbiDesk <alerts@arbidesk.localhost>',
+        // The app's address, as Auth's links take it: the Site URL.
+        APP_URL: config.auth.siteUrl,
       }),
       watch: options.watchFunctions,
       limits: options.functionLimits,
@@ -168,6 +184,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     const address = server.address() as AddressInfo;
     apiUrl = `http://127.0.0.1:${address.port}`;
+    const mailServer = new MailServer({ outbox: new Outbox(dataDir), port: options.mailPort ?? (port === 0 ? 0 : config.mailPort), log: options.log ?? ((line) => console.log(line)) });
+    mail.port = await mailServer.start();
     // What SQL needs to call the functions (Vault), the requests it sends (pg_net) and the jobs
     // that send them (pg_cron), where this server has none of these extensions of its own.
     await storeProjectSecrets(sql, { project_url: apiUrl, service_role_key: keys.serviceRoleKey });
@@ -181,6 +199,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       keys,
       config,
       dataDir,
+      mail,
       applied,
       created,
       sql,
@@ -191,6 +210,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
         await functions.stop();
+        await mailServer.stop();
         await cron.stop();
         await unlisten().catch(() => undefined);
         await sql.end({ timeout: 5 });

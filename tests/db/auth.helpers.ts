@@ -74,15 +74,19 @@ function isOutboxMail(value: unknown): value is OutboxMail {
   return ['to', 'subject', 'text', 'html', 'type', 'otp', 'link', 'created_at'].every((k) => typeof Reflect.get(value, k) === 'string');
 }
 
-/** The emails the stack wrote to `<dataDir>/outbox/` for one address, oldest first. */
+/**
+ * The emails Auth wrote to `<dataDir>/outbox/` for one address, oldest first. Other tests' alert
+ * emails (from the mail server, to their own people) share the folder: only this address's count.
+ */
 export async function mailTo(address: string): Promise<OutboxMail[]> {
   const dir = join(stack.dataDir, 'outbox');
   const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.json')).sort();
   const mails: OutboxMail[] = [];
   for (const file of files) {
     const parsed: unknown = JSON.parse(await readFile(join(dir, file), 'utf8'));
-    if (!isOutboxMail(parsed)) throw new Error(`outbox file ${file} is not a mail`);
-    if (parsed.to === address) mails.push(parsed);
+    if (parsed === null || typeof parsed !== 'object' || Reflect.get(parsed, 'to') !== address) continue;
+    if (!isOutboxMail(parsed)) throw new Error(`outbox file ${file} is not an Auth email`);
+    mails.push(parsed);
   }
   return mails;
 }

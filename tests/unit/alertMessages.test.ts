@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertLine, alertMessage, momentText } from '../../functions/_shared/alerts/messages.ts';
+import { alertLine, alertMessage, alertSubject, momentText } from '../../functions/_shared/alerts/messages.ts';
 
 /** What an alert says on Telegram and the other text channels, in each person's language and zone. */
 describe('alert messages', () => {
@@ -42,5 +42,14 @@ describe('alert messages', () => {
       'ArbiDesk: 2 оповещения', 'ArbiDesk: 5 оповещений', 'ArbiDesk: 11 оповещений', 'ArbiDesk: 21 оповещение', 'ArbiDesk: 22 оповещения',
     ]);
     expect(alertMessage([failed, failed], 'en', 'UTC').split('\n')).toHaveLength(3);
+  });
+
+  it('gives an email a subject: what a single alert says without its mark (cut at 120 characters), or the count', () => {
+    expect(alertSubject([failed], 'ru', 'UTC')).toBe('ArbiDesk: Загрузка «spend.csv» не удалась: Line 7: no date');
+    expect(alertSubject([{ ...failed, repeated: true }], 'en', 'UTC')).toBe('ArbiDesk: Still unresolved: The load of “spend.csv” failed: Line 7: no date');
+    expect(alertSubject([failed, failed, failed], 'ru', 'UTC')).toBe('ArbiDesk: 3 оповещения');
+    const long = alertSubject([{ ...failed, params: { file_name: 'spend.csv', error: '🔴'.repeat(200) } }], 'en', 'UTC');
+    expect([...long]).toHaveLength(120);
+    expect(long.endsWith('🔴…')).toBe(true);
   });
 });

@@ -51,40 +51,44 @@ function offerName(p: Record<string, unknown>): string {
   return p.geo ? `${text(p.offer)} · ${text(p.geo)}` : text(p.offer);
 }
 
-/** One line of a message about `alert`. */
+/** One line of a message about `alert`: its severity's mark and what it says. */
 export function alertLine(alert: AlertForText, locale: Locale, timeZone: string): string {
+  return `${severityMark[alert.severity] ?? ''} ${alertText(alert, locale, timeZone)}`;
+}
+
+/** What `alert` says, without its severity's mark. */
+function alertText(alert: AlertForText, locale: Locale, timeZone: string): string {
   const p = alert.params;
-  const mark = severityMark[alert.severity] ?? '';
   const ru = locale === 'ru';
   switch (alert.kind) {
     case 'load_failed':
       return ru
-        ? `${mark} Загрузка «${text(p.file_name)}» не удалась: ${text(p.error)}`
-        : `${mark} The load of “${text(p.file_name)}” failed: ${text(p.error)}`;
+        ? `Загрузка «${text(p.file_name)}» не удалась: ${text(p.error)}`
+        : `The load of “${text(p.file_name)}” failed: ${text(p.error)}`;
     case 'data_stale': {
       const source = sources[locale][text(p.source)] ?? text(p.source);
       return ru
-        ? `${mark} Нет новых данных (${source}) дольше ${text(p.hours)} ч: последняя загрузка ${momentText(p.last_load_at, locale, timeZone)}`
-        : `${mark} No new data (${source}) for over ${text(p.hours)} h: last load ${momentText(p.last_load_at, locale, timeZone)}`;
+        ? `Нет новых данных (${source}) дольше ${text(p.hours)} ч: последняя загрузка ${momentText(p.last_load_at, locale, timeZone)}`
+        : `No new data (${source}) for over ${text(p.hours)} h: last load ${momentText(p.last_load_at, locale, timeZone)}`;
     }
     case 'payout_due':
       return ru
-        ? `${mark} Выплата от «${text(p.program)}» ${dayText(p.payout_date, locale)} за ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (дни по ${text(p.time_zone)})`
-        : `${mark} Payout from “${text(p.program)}” on ${dayText(p.payout_date, locale)} for ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (days in ${text(p.time_zone)})`;
+        ? `Выплата от «${text(p.program)}» ${dayText(p.payout_date, locale)} за ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (дни по ${text(p.time_zone)})`
+        : `Payout from “${text(p.program)}” on ${dayText(p.payout_date, locale)} for ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (days in ${text(p.time_zone)})`;
     case 'cap':
       return ru
-        ? `${mark} Кап «${offerName(p)}» близок: ${text(p.used)} из ${text(p.limit)} (${text(p.percent)} %)`
-        : `${mark} Cap of “${offerName(p)}” is close: ${text(p.used)} of ${text(p.limit)} (${text(p.percent)}%)`;
+        ? `Кап «${offerName(p)}» близок: ${text(p.used)} из ${text(p.limit)} (${text(p.percent)} %)`
+        : `Cap of “${offerName(p)}” is close: ${text(p.used)} of ${text(p.limit)} (${text(p.percent)}%)`;
     case 'cap_reached':
       return ru
-        ? `${mark} Кап «${offerName(p)}» исчерпан: ${text(p.used)} из ${text(p.limit)}`
-        : `${mark} Cap of “${offerName(p)}” reached: ${text(p.used)} of ${text(p.limit)}`;
+        ? `Кап «${offerName(p)}» исчерпан: ${text(p.used)} из ${text(p.limit)}`
+        : `Cap of “${offerName(p)}” reached: ${text(p.used)} of ${text(p.limit)}`;
     case 'cap_forecast':
       return ru
-        ? `${mark} Кап «${offerName(p)}» закончится ≈ ${momentText(p.eta, locale, timeZone)}`
-        : `${mark} Cap of “${offerName(p)}” runs out ≈ ${momentText(p.eta, locale, timeZone)}`;
+        ? `Кап «${offerName(p)}» закончится ≈ ${momentText(p.eta, locale, timeZone)}`
+        : `Cap of “${offerName(p)}” runs out ≈ ${momentText(p.eta, locale, timeZone)}`;
     default:
-      return ru ? `${mark} Оповещение: ${alert.kind}` : `${mark} Alert: ${alert.kind}`;
+      return ru ? `Оповещение: ${alert.kind}` : `Alert: ${alert.kind}`;
   }
 }
 
@@ -98,11 +102,28 @@ function ruAlerts(n: number): string {
   return `${n} оповещений`;
 }
 
+/** "ArbiDesk: 3 оповещения" / "ArbiDesk: 3 alerts". */
+function heading(count: number, locale: Locale): string {
+  return locale === 'ru' ? `ArbiDesk: ${ruAlerts(count)}` : `ArbiDesk: ${count} alerts`;
+}
+
+/** What a repeat of an alert still firing unacknowledged starts with. */
+const stillUnresolved = (locale: Locale) => (locale === 'ru' ? 'Всё ещё не решено: ' : 'Still unresolved: ');
+
 /** The message for several alerts due to one person on one channel at once: one line each, under a heading when more than one. */
 export function alertMessage(alerts: readonly AlertForText[], locale: Locale, timeZone: string): string {
-  const still = locale === 'ru' ? '🔁 Всё ещё не решено: ' : '🔁 Still unresolved: ';
-  const lines = alerts.map((a) => (a.repeated ? still : '') + alertLine(a, locale, timeZone));
+  const lines = alerts.map((a) => (a.repeated ? `🔁 ${stillUnresolved(locale)}` : '') + alertLine(a, locale, timeZone));
   if (lines.length === 1) return lines[0] ?? '';
-  const heading = locale === 'ru' ? `ArbiDesk: ${ruAlerts(alerts.length)}` : `ArbiDesk: ${alerts.length} alerts`;
-  return [heading, ...lines].join('\n');
+  return [heading(alerts.length, locale), ...lines].join('\n');
+}
+
+/**
+ * An email's subject for the same alerts: what a single alert says (cut at 120 characters,
+ * as mail clients show little more), or the heading that counts them.
+ */
+export function alertSubject(alerts: readonly AlertForText[], locale: Locale, timeZone: string): string {
+  const [only] = alerts;
+  if (alerts.length !== 1 || !only) return heading(alerts.length, locale);
+  const subject = [...`ArbiDesk: ${only.repeated ? stillUnresolved(locale) : ''}${alertText(only, locale, timeZone)}`];
+  return subject.length > 120 ? `${subject.slice(0, 119).join('')}…` : subject.join('');
 }

@@ -12,7 +12,7 @@ import { signUp, token } from './endpoints/signIn.ts';
 import { getUser, logout, updateUser } from './endpoints/user.ts';
 import { AuthApiError, sendAuthError } from './errors.ts';
 import { FactorStore } from './factors.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox } from '../mail/outbox.ts';
 import { SlidingWindowLimiter } from './rateLimit.ts';
 import { SessionStore } from './sessions.ts';
 import { SpentTotpSteps } from './spentTotpSteps.ts';

@@ -5,7 +5,7 @@ import type { AuthConfig } from '../config.ts';
 import { clientIp } from '../http.ts';
 import type { ProjectKeys } from '../keys.ts';
 import type { FactorStore } from './factors.ts';
-import type { Outbox } from './outbox.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import type { SlidingWindowLimiter } from './rateLimit.ts';
 import type { ClientInfo, SessionStore } from './sessions.ts';
 import type { SpentTotpSteps } from './spentTotpSteps.ts';

@@ -1,4 +1,4 @@
-import type { OutboxMessage } from './outbox.ts';
+import type { OutboxMessage } from '../mail/outbox.ts';
 
 /**
  * The password-recovery email of Supabase Auth's default template: a link to the verify

@@ -27,6 +27,8 @@ export interface FunctionsServiceOptions {
   jwtSecret: string;
   /** SUPABASE_URL and the rest; a function because the API's URL is known only once it listens. */
   platformEnv: () => PlatformEnv;
+  /** Secrets of the local stack's own services (its mail server), which the env file may override. */
+  localSecrets?: () => Record<string, string>;
   /** Hosted Supabase's limits unless given (limits.ts); the environment may change them. */
   limits?: Partial<WorkerLimits>;
   /** Longest a cold start may take before it counts as a boot failure. */
@@ -152,7 +154,7 @@ export class FunctionsService implements Service {
         name,
         entrypoint,
         denoConfig: existsSync(denoConfig) ? denoConfig : undefined,
-        env: () => functionEnv(this.options.platformEnv(), readSecrets(envFile, this.log)),
+        env: () => functionEnv(this.options.platformEnv(), { ...this.options.localSecrets?.(), ...readSecrets(envFile, this.log) }),
         bootTimeoutMs: this.options.bootTimeoutMs ?? 30_000,
         limits: this.limits,
         log: this.log,

@@ -2,21 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** An email the Auth service would have sent. */
+/**
+ * An email of the local stack: one Auth would have sent (a recovery email, with its code and
+ * link), or one the local mail server received over SMTP (mail/MailServer.ts), decoded.
+ */
 export interface OutboxMessage {
   to: string;
   subject: string;
   text: string;
   html: string;
-  /** What the email is for ('recovery'), so tools can pick messages without parsing text. */
+  /** What the email is for ('recovery'), or 'smtp' for what the mail server received, so tools can pick messages without parsing text. */
   type: string;
-  /** The one-time code in the text, and the link in it. */
-  otp: string;
-  link: string;
+  /** A recovery email's one-time code, and the link in it. */
+  otp?: string;
+  link?: string;
+  /** An SMTP message's envelope sender (MAIL FROM), and the message as it came. */
+  from?: string;
+  raw?: string;
 }
 
 /**
- * The local stack's mail server: instead of SMTP, each message becomes one JSON file in
+ * The local stack's mailbox: instead of delivering, each message becomes one JSON file in
  * `<dataDir>/outbox/`, named so that a directory listing is in sending order.
  */
 export class Outbox {
