@@ -1,4 +1,4 @@
-import { IonContent, IonIcon, IonItem, IonLabel, IonList, IonListHeader, IonNote, IonPage, IonSpinner, useIonViewWillEnter } from '@ionic/react';
+import { IonButton, IonContent, IonIcon, IonItem, IonLabel, IonList, IonListHeader, IonNote, IonPage, IonSpinner, useIonViewWillEnter } from '@ionic/react';
 import { cloudOfflineOutline } from 'ionicons/icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { SilenceForm, type SilencePrefill } from '../components/SilenceForm.tsx'
 import { SilenceList, type SilenceEntry } from '../components/SilenceList.tsx';
 import { SlackChannelForm } from '../components/SlackChannelForm.tsx';
 import { WorkspaceAlertForm } from '../components/WorkspaceAlertForm.tsx';
+import { retryConnection } from '../lib/backend.ts';
 import { canLift, canSilence, subjectName } from '../lib/alertSettings.ts';
 import { formatAsOf, formatMoment } from '../lib/dates.ts';
 import { chosenTimeZone } from '../lib/summary.ts';
@@ -54,6 +55,12 @@ export default function AlertSettingsPage() {
   // Ionic keeps the page when leaving it: coming back asks again.
   useIonViewWillEnter(open, [userId, workspaceId]);
 
+  // Asks the connection again, then the settings: the way back to a form that can be saved.
+  const retry = () => {
+    retryConnection();
+    void store().reload();
+  };
+
   const body = () => {
     if (!workspace && workspaceStatus === 'ready') return <IonNote>{t('workspaces.none')}</IonNote>;
     if (!workspace && workspaceStatus === 'failed') return <LoadProblem onRetry={() => {
@@ -83,7 +90,12 @@ export default function AlertSettingsPage() {
         {readOnly && (
           <p className="summary-note offline-note" data-note="offline" role="status">
             <IonIcon icon={cloudOfflineOutline} aria-hidden="true" />
-            {t('alertSettings.offlineAsOf', { time: formatAsOf(snapshot.fetchedAt, language, timeZone) })}
+            <span>
+              {t('alertSettings.offlineAsOf', { time: formatAsOf(snapshot.fetchedAt, language, timeZone) })}{' '}
+              <IonButton size="small" fill="clear" data-action="retry" onClick={retry}>
+                {t('common.tryAgain')}
+              </IonButton>
+            </span>
           </p>
         )}
         <IonList inset data-section="rules">
