@@ -373,4 +373,35 @@ describe('the cap-policy form', () => {
     expect(await sql`select time_zone from public.cap_policies where id = ${saved?.id}`).toEqual([{ time_zone: null }]);
     await page.context().close();
   }, 120_000);
+  it('on a phone in Russian: the form is all Russian, the zone and thresholds explained, with no serious axe findings', async () => {
+    await sql`delete from public.cap_policies where workspace_id = ${workspaceId}`;
+    const [offer] = await sql<{ id: string }[]>`select id from public.offers where workspace_id = ${workspaceId} and code = 'CAP-FORM'`;
+    const offerId = offer?.id ?? (await sql<{ id: string }[]>`insert into public.offers (workspace_id, code, name) values (${workspaceId}, 'CAP-FORM', 'Cap form offer') returning id`)[0]?.id;
+    const page = await open('phone', admin, 'ru-RU');
+    await page.goto(`${app.url}/app/offers/${offerId}`);
+    await shows(screen(page, 'offer'), 20_000);
+    const caps = await openTab(page, 'offer', 'caps');
+    await caps.locator('[data-action="new-caps-policy"]').click();
+    const form = page.locator('form[data-form="cap-policy"]');
+    await shows(form);
+    await shows(form.getByText('По часовому поясу программы'));
+    await shows(form.getByText('По умолчанию 80 и 95', { exact: false }));
+    await form.locator('input[name="name"]').fill('Дневная');
+    await form.locator('input[name="capLimit"]').fill('40');
+    await form.locator('input[name="warningPercent"]').fill('96');
+    await form.locator('ion-button[type="submit"]').click();
+    await shows(form.getByText('Порог «внимание» должен быть ниже порога «критично».'));
+    expect(englishLeft(await page.locator('ion-modal[data-modal="policy"]').innerText(), ['GEO', 'UTC'])).toEqual([]);
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    expect(await seriousAxeViolations(page, page.locator('ion-modal[data-modal="policy"]'))).toEqual([]);
+    await form.locator('input[name="warningPercent"]').fill('80');
+    await form.locator('ion-button[type="submit"]').click();
+    await form.waitFor({ state: 'detached' });
+    const [saved] = await sql`select id, metric, period, time_zone, scope, hard, warning_percent::text, critical_percent::text from public.cap_policies where workspace_id = ${workspaceId}`;
+    expect(saved).toMatchObject({ metric: 'conversions', period: 'day', time_zone: null, scope: 'offer', hard: true, warning_percent: '80.00', critical_percent: '95.00' });
+    expect(plain(await caps.locator(`[data-policy-row="${saved?.id}"]`).innerText())).toContain(
+      'Лимит 40 (первые депозиты) в день; жёсткая: сверх неё программа не платит; внимание с 80 %, критично с 95 %; периоды по часовому поясу программы.',
+    );
+    await page.context().close();
+  }, 120_000);
 });
