@@ -2,6 +2,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { alertKinds, alertSeverities, type AlertKind, type AlertSeverity } from './alerts.ts';
 import { alertChannels, type AlertChannel, type AlertRule, type AlertSilence, type PersonAlertSettings, type SlackChannel, type WorkspaceAlertSettings } from './alertSettings.ts';
 import { dataOf } from './dataApi.ts';
+import { refusedUnless } from './offersApi.ts';
 import { array, bool, integerDigits, nonEmptyText, nullable, object, oneOf, readAs, text, uuid, type Reader } from './guards.ts';
 
 const wholeNumber: Reader<number> = (value, path) => (typeof value === 'number' && Number.isInteger(value) ? value : Number(integerDigits(value, path)));
@@ -88,10 +89,9 @@ export function createAlertSettingsApi(client: SupabaseClient) {
       return toSilence(row);
     },
 
-    /** Lifts a silence; answers whether RLS let the caller (their own, or an admin). */
-    async liftSilence(silenceId: string): Promise<boolean> {
-      const rows = dataOf(await client.from('alert_silences').delete().eq('id', silenceId).select('id'));
-      return Array.isArray(rows) && rows.length > 0;
+    /** Lifts a silence; RLS lets its author or an admin, and a delete it filtered to nothing is refused. */
+    async liftSilence(silenceId: string): Promise<void> {
+      refusedUnless((dataOf(await client.from('alert_silences').delete().eq('id', silenceId).select('id')) ?? []).length);
     },
 
     async workspaceSettings(workspaceId: string): Promise<WorkspaceAlertSettings> {
@@ -100,7 +100,10 @@ export function createAlertSettingsApi(client: SupabaseClient) {
     },
 
     async saveWorkspaceSettings(workspaceId: string, settings: WorkspaceAlertSettings): Promise<void> {
-      dataOf(await client.from('workspaces').update({ alert_escalate_after_minutes: settings.escalateAfterMinutes, alert_stale_after_hours: settings.staleAfterHours }).eq('id', workspaceId));
+      const changed = dataOf(
+        await client.from('workspaces').update({ alert_escalate_after_minutes: settings.escalateAfterMinutes, alert_stale_after_hours: settings.staleAfterHours }).eq('id', workspaceId).select('id'),
+      );
+      refusedUnless((changed ?? []).length);
     },
 
     /** The enabled channel, else the latest one kept switched off; null when none (or not an admin: RLS hides it). */

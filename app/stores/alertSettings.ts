@@ -142,14 +142,7 @@ export const useAlertSettings = create<AlertSettingsState>()((set, get) => {
         set({ saving: null });
       }
     },
-    liftSilence: (silenceId) =>
-      change(
-        `lift:${silenceId}`,
-        async () => {
-          if (!(await settings().liftSilence(silenceId))) throw new Error('alertSettings.silences.notLifted');
-        },
-        'alertSettings.silences.lifted',
-      ),
+    liftSilence: (silenceId) => change(`lift:${silenceId}`, () => settings().liftSilence(silenceId), 'alertSettings.silences.lifted'),
     saveWorkspace: (next) => change('workspace', () => settings().saveWorkspaceSettings(current().workspaceId, next), 'alertSettings.workspace.saved'),
     saveSlack: (changes) => change('slack', () => settings().saveSlack(current().workspaceId, get().snapshot?.slack?.id ?? null, changes), 'alertSettings.slack.savedNotice'),
     clear: () => {

@@ -112,6 +112,8 @@ describe('notification settings', () => {
     await shows(settings.getByText('В вашем часовом поясе, Europe/Moscow', { exact: false }));
     await shows(settings.getByText('критичные приходят всегда', { exact: false }));
     expect(englishLeft(await settings.innerText(), ['Europe/Moscow', 'Europe Moscow', 'Notify Desk', 'notify-buyer', 'Slack'])).toEqual([]);
+    // Nothing wider than the phone.
+    expect(await settings.locator('.page-body').evaluate((body) => body.scrollWidth <= body.clientWidth)).toBe(true);
     await expectNoSeriousViolations(page, 'alert-settings');
 
     // Payouts: from info, by email only.
