@@ -375,7 +375,7 @@ describe('the cap-policy form', () => {
     expect(await sql`select time_zone from public.cap_policies where id = ${saved?.id}`).toEqual([{ time_zone: null }]);
     await page.context().close();
   }, 120_000);
-  it('on a phone in Russian: the form is all Russian, the zone and thresholds explained, with no serious axe findings', async () => {
+  it('on a phone in Russian: the form is all Russian, the zone and thresholds explained, no serious axe findings, and it refuses to save offline', async () => {
     await sql`delete from public.cap_policies where workspace_id = ${workspaceId}`;
     const [offer] = await sql<{ id: string }[]>`select id from public.offers where workspace_id = ${workspaceId} and code = 'CAP-FORM'`;
     const offerId = offer?.id ?? (await sql<{ id: string }[]>`insert into public.offers (workspace_id, code, name) values (${workspaceId}, 'CAP-FORM', 'Cap form offer') returning id`)[0]?.id;
@@ -397,8 +397,24 @@ describe('the cap-policy form', () => {
     await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
     expect(await seriousAxeViolations(page, page.locator('ion-modal[data-modal="policy"]'))).toEqual([]);
     await form.locator('input[name="warningPercent"]').fill('80');
+    // With the API down the form keeps what was typed and says it cannot be saved now.
+    await closeToasts(page);
+    await page.route(`${stack.apiUrl}/**`, (route) => route.abort('connectionrefused'));
     await form.locator('ion-button[type="submit"]').click();
-    await form.waitFor({ state: 'detached' });
+    await shows(page.locator('ion-modal[data-modal="policy"] [data-problem="offers.policies.errors.offline"]').getByText('Сохранить сейчас нельзя: нет связи с сервером.', { exact: false }), 20_000);
+    expect(await sql`select 1 from public.cap_policies where workspace_id = ${workspaceId}`).toHaveLength(0);
+    expect(await form.locator('input[name="name"]').inputValue()).toBe('Дневная');
+    await page.unrouteAll();
+    // Once the app sees the connection again (its probe), the same form saves.
+    await expect
+      .poll(
+        async () => {
+          if (await form.isVisible()) await form.locator('ion-button[type="submit"]').click({ timeout: 2_000 }).catch(() => undefined);
+          return form.isVisible();
+        },
+        { timeout: 30_000, intervals: [2_000] },
+      )
+      .toBe(false);
     const [saved] = await sql`select id, metric, period, time_zone, scope, hard, warning_percent::text, critical_percent::text from public.cap_policies where workspace_id = ${workspaceId}`;
     expect(saved).toMatchObject({ metric: 'conversions', period: 'day', time_zone: null, scope: 'offer', hard: true, warning_percent: '80.00', critical_percent: '95.00' });
     expect(plain(await caps.locator(`[data-policy-row="${saved?.id}"]`).innerText())).toContain(
