@@ -11,6 +11,8 @@ export interface AlertForText {
   kind: string;
   severity: string;
   params: Record<string, unknown>;
+  /** Told again because it still fires unacknowledged (the workspace's repeat interval). */
+  repeated?: boolean;
 }
 
 const sources: Record<Locale, Record<string, string>> = {
@@ -98,7 +100,8 @@ function ruAlerts(n: number): string {
 
 /** The message for several alerts due to one person on one channel at once: one line each, under a heading when more than one. */
 export function alertMessage(alerts: readonly AlertForText[], locale: Locale, timeZone: string): string {
-  const lines = alerts.map((a) => alertLine(a, locale, timeZone));
+  const still = locale === 'ru' ? '🔁 Всё ещё не решено: ' : '🔁 Still unresolved: ';
+  const lines = alerts.map((a) => (a.repeated ? still : '') + alertLine(a, locale, timeZone));
   if (lines.length === 1) return lines[0] ?? '';
   const heading = locale === 'ru' ? `ArbiDesk: ${ruAlerts(alerts.length)}` : `ArbiDesk: ${alerts.length} alerts`;
   return [heading, ...lines].join('\n');
