@@ -13,26 +13,32 @@ interface WorkspaceAlertFormProps {
   onSave(settings: WorkspaceAlertSettings): void;
 }
 
-// The bounds of workspaces' checks (20261208130000, 20261208140000).
+// The bounds of workspaces' checks (20261208130000, 20261208140000, 20261209150000).
 const escalateBounds = [1, 10080] as const;
+const repeatBounds = [15, 10080] as const;
 const staleBounds = [1, 720] as const;
 
 /** When an unacknowledged critical alert goes to the admins, and after how long without a load data counts as stale. */
 export function WorkspaceAlertForm({ workspaceName, settings, readOnlyNote, busy, onSave }: WorkspaceAlertFormProps) {
   const { t } = useTranslation();
   const [escalate, setEscalate] = useState(settings.escalateAfterMinutes === null ? '' : String(settings.escalateAfterMinutes));
+  const [repeat, setRepeat] = useState(settings.repeatAfterMinutes === null ? '' : String(settings.repeatAfterMinutes));
   const [stale, setStale] = useState(settings.staleAfterHours === null ? '' : String(settings.staleAfterHours));
   const [problems, setProblems] = useState<Record<string, string>>({});
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const minutes = readWholeNumber(escalate, ...escalateBounds);
+    const repeats = readWholeNumber(repeat, ...repeatBounds);
     const hours = readWholeNumber(stale, ...staleBounds);
     const found: Record<string, string> = {};
     if ('problem' in minutes) found.escalate = 'alertSettings.workspace.invalidMinutes';
+    if ('problem' in repeats) found.repeat = 'alertSettings.workspace.invalidRepeat';
     if ('problem' in hours) found.stale = 'alertSettings.workspace.invalidHours';
     setProblems(found);
-    if (!('problem' in minutes) && !('problem' in hours)) onSave({ escalateAfterMinutes: minutes.value, staleAfterHours: hours.value });
+    if (!('problem' in minutes) && !('problem' in repeats) && !('problem' in hours)) {
+      onSave({ escalateAfterMinutes: minutes.value, repeatAfterMinutes: repeats.value, staleAfterHours: hours.value });
+    }
   };
   const shown = (value: number | null, key: string) => (value === null ? t('alertSettings.workspace.off') : t(key, { count: value }));
 
@@ -48,6 +54,12 @@ export function WorkspaceAlertForm({ workspaceName, settings, readOnlyNote, busy
               <IonLabel className="ion-text-wrap">
                 <p>{t('alertSettings.workspace.escalate')}</p>
                 <h2 data-setting="escalate">{shown(settings.escalateAfterMinutes, 'alertSettings.workspace.minutes')}</h2>
+              </IonLabel>
+            </IonItem>
+            <IonItem>
+              <IonLabel className="ion-text-wrap">
+                <p>{t('alertSettings.workspace.repeat')}</p>
+                <h2 data-setting="repeat">{shown(settings.repeatAfterMinutes, 'alertSettings.workspace.minutes')}</h2>
               </IonLabel>
             </IonItem>
             <IonItem>
@@ -69,6 +81,18 @@ export function WorkspaceAlertForm({ workspaceName, settings, readOnlyNote, busy
                 value={escalate}
                 {...invalidField(problems.escalate, t)}
                 onIonInput={(e) => setEscalate(e.detail.value ?? '')}
+              />
+            </IonItem>
+            <IonItem>
+              <IonInput
+                name="repeatMinutes"
+                inputmode="numeric"
+                label={t('alertSettings.workspace.repeat')}
+                labelPlacement="stacked"
+                helperText={t('alertSettings.workspace.repeatHelp')}
+                value={repeat}
+                {...invalidField(problems.repeat, t)}
+                onIonInput={(e) => setRepeat(e.detail.value ?? '')}
               />
             </IonItem>
             <IonItem>

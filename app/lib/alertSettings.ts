@@ -38,6 +38,8 @@ export interface SlackChannel {
 /** The workspace's own alert settings (null: off). */
 export interface WorkspaceAlertSettings {
   escalateAfterMinutes: number | null;
+  /** How often an unacknowledged warning or critical alert is told again (20261209150000_alert_repeats). */
+  repeatAfterMinutes: number | null;
   staleAfterHours: number | null;
 }
 

@@ -21,7 +21,7 @@ const silenceColumns = 'id, kind, subject_id, until, reason, created_by, created
 // Never webhook_url: once saved, the secret stays on the server; the hint says which one it is.
 const slackColumns = 'id, webhook_hint, min_severity, locale, time_zone, enabled';
 const readSlack = object({ id: uuid, webhook_hint: text, min_severity: oneOf(alertSeverities), locale: oneOf(['ru', 'en']), time_zone: nonEmptyText, enabled: bool });
-const readWorkspace = object({ alert_escalate_after_minutes: nullable(wholeNumber), alert_stale_after_hours: nullable(wholeNumber) });
+const readWorkspace = object({ alert_escalate_after_minutes: nullable(wholeNumber), alert_repeat_after_minutes: nullable(wholeNumber), alert_stale_after_hours: nullable(wholeNumber) });
 const readPerson = object({ time_zone: nonEmptyText, quiet_hours_start: nullable(text), quiet_hours_end: nullable(text), telegram_id: nullable(integerDigits) });
 
 function toSilence(row: unknown): AlertSilence {
@@ -95,13 +95,17 @@ export function createAlertSettingsApi(client: SupabaseClient) {
     },
 
     async workspaceSettings(workspaceId: string): Promise<WorkspaceAlertSettings> {
-      const w = readAs(readWorkspace, dataOf(await client.from('workspaces').select('alert_escalate_after_minutes, alert_stale_after_hours').eq('id', workspaceId).single().retry(false)), 'workspace');
-      return { escalateAfterMinutes: w.alert_escalate_after_minutes, staleAfterHours: w.alert_stale_after_hours };
+      const w = readAs(readWorkspace, dataOf(await client.from('workspaces').select('alert_escalate_after_minutes, alert_repeat_after_minutes, alert_stale_after_hours').eq('id', workspaceId).single().retry(false)), 'workspace');
+      return { escalateAfterMinutes: w.alert_escalate_after_minutes, repeatAfterMinutes: w.alert_repeat_after_minutes, staleAfterHours: w.alert_stale_after_hours };
     },
 
     async saveWorkspaceSettings(workspaceId: string, settings: WorkspaceAlertSettings): Promise<void> {
       const changed = dataOf(
-        await client.from('workspaces').update({ alert_escalate_after_minutes: settings.escalateAfterMinutes, alert_stale_after_hours: settings.staleAfterHours }).eq('id', workspaceId).select('id'),
+        await client
+          .from('workspaces')
+          .update({ alert_escalate_after_minutes: settings.escalateAfterMinutes, alert_repeat_after_minutes: settings.repeatAfterMinutes, alert_stale_after_hours: settings.staleAfterHours })
+          .eq('id', workspaceId)
+          .select('id'),
       );
       refusedUnless((changed ?? []).length);
     },

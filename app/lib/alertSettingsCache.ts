@@ -29,7 +29,7 @@ const readSnapshot = object({
   rules: array(object({ kind: oneOf(alertKinds), minSeverity: nullable(oneOf(alertSeverities)), channels: array(oneOf(alertChannels)), own: bool })),
   person: object({ quietStart: nullable(text), quietEnd: nullable(text), timeZone: nonEmptyText, telegramLinked: bool }),
   silences: array(object({ id: uuid, kind: nullable(oneOf(alertKinds)), subjectId: nullable(text), until: text, reason: text, createdBy: nullable(uuid), createdAt: text })),
-  workspace: object({ escalateAfterMinutes: nullable(wholeNumber), staleAfterHours: nullable(wholeNumber) }),
+  workspace: object({ escalateAfterMinutes: nullable(wholeNumber), repeatAfterMinutes: nullable(wholeNumber), staleAfterHours: nullable(wholeNumber) }),
   slack: nullable(object({ id: uuid, webhookHint: text, minSeverity: oneOf(alertSeverities), locale: oneOf(['ru', 'en']), timeZone: nonEmptyText, enabled: bool })),
   names,
   fetchedAt: text,

@@ -148,7 +148,7 @@ export default function AlertSettingsPage() {
         )}
         {workspace && (
           <WorkspaceAlertForm
-            key={`${snapshot.workspace.escalateAfterMinutes}:${snapshot.workspace.staleAfterHours}:${readOnly}`}
+            key={`${snapshot.workspace.escalateAfterMinutes}:${snapshot.workspace.repeatAfterMinutes}:${snapshot.workspace.staleAfterHours}:${readOnly}`}
             workspaceName={workspace.workspaceName}
             settings={snapshot.workspace}
             readOnlyNote={readOnly ? t('alertSettings.offlineReadOnly') : admin ? null : t('alertSettings.workspace.readOnly')}

@@ -83,8 +83,12 @@ describe('add_alert_silence()', () => {
 
 describe('the workspace alert settings and Slack channel', () => {
   it('admins change escalation and stale hours; a buyer cannot; the webhook reads back masked', async () => {
-    const changed = await sessions.admin.from('workspaces').update({ alert_escalate_after_minutes: 45, alert_stale_after_hours: null }).eq('id', ws).select('alert_escalate_after_minutes, alert_stale_after_hours');
-    expect(changed).toMatchObject({ error: null, data: [{ alert_escalate_after_minutes: 45, alert_stale_after_hours: null }] });
+    const changed = await sessions.admin
+      .from('workspaces')
+      .update({ alert_escalate_after_minutes: 45, alert_repeat_after_minutes: 60, alert_stale_after_hours: null })
+      .eq('id', ws)
+      .select('alert_escalate_after_minutes, alert_repeat_after_minutes, alert_stale_after_hours');
+    expect(changed).toMatchObject({ error: null, data: [{ alert_escalate_after_minutes: 45, alert_repeat_after_minutes: 60, alert_stale_after_hours: null }] });
     const refused = await sessions.media_buyer.from('workspaces').update({ alert_escalate_after_minutes: 5 }).eq('id', ws).select('id');
     expect(refused).toMatchObject({ error: null, data: [] });
     expect(await sql`select alert_escalate_after_minutes from public.workspaces where id = ${ws}`).toEqual([{ alert_escalate_after_minutes: 45 }]);

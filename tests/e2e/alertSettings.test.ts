@@ -215,7 +215,7 @@ describe('notification settings', () => {
 
   it('on a tablet in English: an admin sets the Slack channel (masked once saved) and the workspace alert settings', async () => {
     await sql`delete from public.alert_slack where workspace_id = ${workspaceId}`;
-    await sql`update public.workspaces set alert_escalate_after_minutes = 30, alert_stale_after_hours = 26 where id = ${workspaceId}`;
+    await sql`update public.workspaces set alert_escalate_after_minutes = 30, alert_repeat_after_minutes = 240, alert_stale_after_hours = 26 where id = ${workspaceId}`;
     const page = await open('tablet', admin, 'en-US');
     const settings = await openSettings(page);
     const slack = settings.locator('form[data-form="slack"]');
@@ -248,10 +248,14 @@ describe('notification settings', () => {
     await workspace.locator('[data-action="save-workspace-alerts"]').click();
     await shows(workspace.getByText('Enter whole minutes from 1 to 10080, or leave empty.'));
     await workspace.locator('input[name="escalateMinutes"]').fill('45');
+    await workspace.locator('input[name="repeatMinutes"]').fill('10');
+    await workspace.locator('[data-action="save-workspace-alerts"]').click();
+    await shows(workspace.getByText('Enter whole minutes from 15 to 10080, or leave empty.'));
+    await workspace.locator('input[name="repeatMinutes"]').fill('120');
     await workspace.locator('input[name="staleHours"]').fill('');
     await workspace.locator('[data-action="save-workspace-alerts"]').click();
-    await expect.poll(() => sql`select alert_escalate_after_minutes, alert_stale_after_hours from public.workspaces where id = ${workspaceId}`).toEqual([
-      { alert_escalate_after_minutes: 45, alert_stale_after_hours: null },
+    await expect.poll(() => sql`select alert_escalate_after_minutes, alert_repeat_after_minutes, alert_stale_after_hours from public.workspaces where id = ${workspaceId}`).toEqual([
+      { alert_escalate_after_minutes: 45, alert_repeat_after_minutes: 120, alert_stale_after_hours: null },
     ]);
     await expectNoSeriousViolations(page, 'alert-settings');
     // The side menu marks Notifications, not Settings.
@@ -269,6 +273,7 @@ describe('notification settings', () => {
     expect(await settings.locator('[data-action="new-silence"], [data-action="lift-silence"]').count()).toBe(0);
     await shows(settings.locator('[data-read-only="workspace"]'));
     await shows(settings.locator('[data-setting="escalate"]').getByText('45 min'));
+    await shows(settings.locator('[data-setting="repeat"]').getByText('120 min'));
     await shows(settings.locator('[data-setting="stale"]').getByText('Never'));
     expect(await settings.locator('form[data-form="slack"]').count()).toBe(0);
     // Their own rules are theirs to choose: nothing by default.
@@ -412,7 +417,7 @@ describe('the cap-policy form', () => {
           if (await form.isVisible()) await form.locator('ion-button[type="submit"]').click({ timeout: 2_000 }).catch(() => undefined);
           return form.isVisible();
         },
-        { timeout: 30_000, intervals: [2_000] },
+        { timeout: 30_000, interval: 2_000 },
       )
       .toBe(false);
     const [saved] = await sql`select id, metric, period, time_zone, scope, hard, warning_percent::text, critical_percent::text from public.cap_policies where workspace_id = ${workspaceId}`;
