@@ -1,4 +1,4 @@
-import { briefcaseOutline, speedometerOutline, businessOutline, cloudUploadOutline, gridOutline, layersOutline, personCircleOutline, pricetagsOutline, settingsOutline, statsChartOutline } from 'ionicons/icons';
+import { briefcaseOutline, notificationsOutline, speedometerOutline, businessOutline, cloudUploadOutline, gridOutline, layersOutline, personCircleOutline, pricetagsOutline, settingsOutline, statsChartOutline } from 'ionicons/icons';
 import type { MemberRole } from './lib/dataApi.ts';
 import { uploaderRoles } from './lib/uploads.ts';
 
@@ -28,8 +28,14 @@ export const destinations: Destination[] = [
   { tab: 'loads', path: '/app/loads', labelKey: 'loads.nav', icon: layersOutline },
   { tab: 'workspaces', path: '/app/workspaces', labelKey: 'nav.workspaces', icon: businessOutline, menuOnly: true },
   { tab: 'profile', path: '/app/profile', labelKey: 'nav.profile', icon: personCircleOutline, menuOnly: true },
+  { tab: 'alert-settings', path: '/app/settings/alerts', labelKey: 'alertSettings.nav', icon: notificationsOutline, menuOnly: true },
   { tab: 'settings', path: '/app/settings', labelKey: 'nav.settings', icon: settingsOutline },
 ];
+
+/** The destination a path belongs to: the longest path it starts with (/app/settings/alerts is not /app/settings). */
+export function currentDestination(destinationList: Destination[], path: string): Destination | undefined {
+  return destinationList.filter((d) => path === d.path || path.startsWith(`${d.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+}
 
 /** The destinations a role sees (none of the role-bound ones before the workspace is known). */
 export function destinationsFor(role: MemberRole | undefined): Destination[] {

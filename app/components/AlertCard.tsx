@@ -23,6 +23,9 @@ interface AlertCardProps {
   mayAcknowledge: boolean;
   busy: boolean;
   onAcknowledge(): void;
+  /** Offers "Silence" (firing, and the person's role may add silences). */
+  maySilence: boolean;
+  onSilence(): void;
 }
 
 /** One alert: what happened, when it fired and ended, who saw it, and Acknowledge. */
@@ -49,6 +52,11 @@ export function AlertCard(props: AlertCardProps) {
         {props.mayAcknowledge && (
           <IonButton size="small" fill="outline" disabled={props.busy} onClick={props.onAcknowledge} data-action="acknowledge">
             {t('alerts.acknowledge')}
+          </IonButton>
+        )}
+        {props.maySilence && (
+          <IonButton size="small" fill="clear" onClick={props.onSilence} data-action="silence">
+            {t('alertSettings.silences.silence')}
           </IonButton>
         )}
         {!props.acknowledged && status === 'firing' && !props.mayAcknowledge && <IonNote>{t('alerts.notAcknowledged')}</IonNote>}

@@ -2,9 +2,9 @@ import { IonItem, IonLabel, IonList, IonListHeader } from '@ionic/react';
 import { useTranslation } from 'react-i18next';
 import type { Locale } from '../lib/dataApi.ts';
 import type { CapPolicy, KpiPolicy } from '../lib/offersApi.ts';
-import { formatRequirement } from '../lib/policies.ts';
+import { formatRequirement, metricHasEventType } from '../lib/policies.ts';
 
-type OfferPolicyProps = ({ kind: 'caps'; policy: CapPolicy | null; formatCount(value: number): string } | { kind: 'kpi'; policy: KpiPolicy | null; language: Locale }) & {
+type OfferPolicyProps = ({ kind: 'caps'; policy: CapPolicy | null; formatCount(value: number): string; sentence(policy: CapPolicy): string } | { kind: 'kpi'; policy: KpiPolicy | null; language: Locale }) & {
   /** How many offers' terms use the policy, this one included. */
   usedBy: number;
 };
@@ -36,7 +36,8 @@ export function OfferPolicy(props: OfferPolicyProps) {
       <IonList key={cap.id} inset data-attached-policy={cap.id}>
         <IonListHeader>{cap.name}</IonListHeader>
         <Line name="limit" label={t('offers.policy.caps.limit')} value={t('offers.policy.caps.limitValue', { limit: props.formatCount(cap.capLimit), period: t(`offers.policy.caps.period.${cap.period}`, { defaultValue: cap.period }) })} />
-        <Line name="event" label={t('offers.policy.caps.event')} value={t(`offers.policy.caps.eventType.${cap.eventType}`, { defaultValue: cap.eventType })} />
+        {metricHasEventType(cap.metric) && <Line name="event" label={t('offers.policy.caps.event')} value={t(`offers.policy.caps.eventType.${cap.eventType}`, { defaultValue: cap.eventType })} />}
+        <Line name="terms" label={t('offers.policy.caps.terms')} value={props.sentence(cap)} />
         {cap.notes && <Line name="notes" label={t('offers.fields.notes')} value={cap.notes} />}
         {shared}
       </IonList>

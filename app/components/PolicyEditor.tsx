@@ -2,6 +2,7 @@ import { IonButton, IonButtons, IonContent, IonHeader, IonModal, IonText, IonTit
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserMessage } from '../lib/errors.ts';
+import { useConnection } from '../stores/connection.ts';
 import type { Problems } from '../lib/offersTerms.ts';
 import type { PolicyEditing, PolicyRow, PolicySaveOutcome, PolicyUse } from '../lib/policies.ts';
 import { PolicyCapForm } from './PolicyCapForm.tsx';
@@ -34,11 +35,18 @@ export function PolicyEditor({ editing, uses, busy, onSave, onSaved, onClose }: 
     onClose();
   };
   const save = async (policy: PolicyRow) => {
+    // Offline the form keeps what was typed and says why it cannot be saved now: nothing is queued.
+    const offline = { fields: {}, message: { key: 'offers.policies.errors.offline' } };
+    if (!useConnection.getState().reachable) {
+      setRefused(offline);
+      return;
+    }
     setRefused({ fields: {}, message: null });
     setSaving(true);
     const outcome = await onSave(policyId, policy).finally(() => setSaving(false));
     if ('id' in outcome) onSaved(outcome.id);
     else if ('field' in outcome) setRefused({ fields: { [outcome.field]: outcome.key }, message: null });
+    else if (outcome.message.key === 'errors.network') setRefused(offline);
     else setRefused({ fields: {}, message: outcome.message });
   };
   const inForce = uses.filter((u) => u.inForce).length;

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Locale } from '../lib/dataApi.ts';
 import type { CapPolicy, KpiPolicy } from '../lib/offersApi.ts';
-import { formatRequirement, usesOf, type PolicyEditing, type PolicyKind, type PolicyRow, type PolicySaveOutcome, type PolicyUse } from '../lib/policies.ts';
+import { formatPercent } from '../lib/numbers.ts';
+import { capPolicySentence, formatRequirement, usesOf, type PolicyEditing, type PolicyKind, type PolicyRow, type PolicySaveOutcome, type PolicyUse } from '../lib/policies.ts';
 import { OfferPolicy } from './OfferPolicy.tsx';
 import { PolicyEditor } from './PolicyEditor.tsx';
 import { PolicyList, type PolicyEntry } from './PolicyList.tsx';
@@ -36,8 +37,7 @@ export function PolicyPanel(props: PolicyPanelProps) {
 
   const kpiSummary = (p: KpiPolicy) =>
     p.requirements.map(([key, value]) => `${t(`offers.policy.kpi.requirement.${key}`, { defaultValue: key })}: ${formatRequirement(key, value, language)}`).join(' · ') || t('offers.policies.kpi.noRequirements');
-  const capSummary = (p: CapPolicy) =>
-    `${t('offers.policy.caps.limitValue', { limit: formatCount(p.capLimit), period: t(`offers.policy.caps.period.${p.period}`, { defaultValue: p.period }) })} · ${t(`offers.policy.caps.eventType.${p.eventType}`, { defaultValue: p.eventType })}`;
+  const capSummary = (p: CapPolicy) => capPolicySentence(p, t, formatCount, (fraction) => formatPercent(fraction, language));
   const entries: PolicyEntry[] =
     kind === 'kpi'
       ? kpi.map((p) => ({ id: p.id, name: p.name, archivedAt: p.archivedAt, summary: kpiSummary(p), uses: usesOf(usage, kind, p.id) }))
@@ -63,7 +63,7 @@ export function PolicyPanel(props: PolicyPanelProps) {
   return (
     <div data-tab-body={kind}>
       {kind === 'caps' ? (
-        <OfferPolicy kind="caps" policy={caps.find((p) => p.id === attachedId) ?? null} formatCount={formatCount} usedBy={attachedUses} />
+        <OfferPolicy kind="caps" policy={caps.find((p) => p.id === attachedId) ?? null} formatCount={formatCount} sentence={capSummary} usedBy={attachedUses} />
       ) : (
         <OfferPolicy kind="kpi" policy={kpi.find((p) => p.id === attachedId) ?? null} language={language} usedBy={attachedUses} />
       )}

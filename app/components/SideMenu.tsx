@@ -2,7 +2,7 @@ import { IonButton, IonContent, IonFooter, IonIcon, IonItem, IonLabel, IonList, 
 import { logOutOutline } from 'ionicons/icons';
 import { useTranslation } from 'react-i18next';
 import type { Membership } from '../lib/dataApi.ts';
-import type { Destination } from '../navigation.ts';
+import { currentDestination, type Destination } from '../navigation.ts';
 
 interface SideMenuProps {
   contentId: string;
@@ -18,6 +18,7 @@ interface SideMenuProps {
 /** The navigation of tablets and desktops, shown beside the content by IonSplitPane. */
 export function SideMenu({ contentId, disabled, destinations, currentPath, workspace, personName, onSignOut }: SideMenuProps) {
   const { t } = useTranslation();
+  const current = currentDestination(destinations, currentPath);
   return (
     <IonMenu contentId={contentId} type="overlay" disabled={disabled} swipeGesture={false} className="side-menu">
       <IonContent>
@@ -35,8 +36,8 @@ export function SideMenu({ contentId, disabled, destinations, currentPath, works
                 routerLink={d.path}
                 routerDirection="root"
                 detail={false}
-                className={currentPath.startsWith(d.path) ? 'selected' : undefined}
-                aria-current={currentPath.startsWith(d.path) ? 'page' : undefined}
+                className={d === current ? 'selected' : undefined}
+                aria-current={d === current ? 'page' : undefined}
               >
                 <IonIcon slot="start" icon={d.icon} aria-hidden="true" />
                 <IonLabel>{t(d.labelKey)}</IonLabel>

@@ -99,11 +99,22 @@ export interface KpiPolicy {
 export interface CapPolicy {
   id: string;
   name: string;
+  /** day, week, month, lifetime ('total' is lifetime's old name). */
   period: string;
   eventType: string;
   capLimit: number;
   notes: string | null;
   archivedAt: string | null;
+  /** conversions (of eventType), clicks, payout, revenue. */
+  metric: string;
+  /** Null: the program's time zone. */
+  timeZone: string | null;
+  /** offer: one count for the offer; geo: each GEO against the limit on its own. */
+  scope: string;
+  /** Hard: the program stops paying past the limit; soft: an alert only. */
+  hard: boolean;
+  warningPercent: number;
+  criticalPercent: number;
 }
 
 /** A JSON object's entries: numbers and text as they are, anything else as JSON text (KPI requirements are free-form). */
@@ -178,7 +189,22 @@ const readCampaign = object({
 });
 const readProgram = object({ id: uuid, name: text, status: text, default_currency: text });
 const readKpi = object({ id: uuid, name: text, description: nullable(text), requirements: entries, archived_at: nullable(text) });
-const readCap = object({ id: uuid, name: text, period: text, event_type: text, cap_limit: decimal, notes: nullable(text), archived_at: nullable(text) });
+const readCap = object({
+  id: uuid,
+  name: text,
+  period: text,
+  event_type: text,
+  cap_limit: decimal,
+  notes: nullable(text),
+  archived_at: nullable(text),
+  metric: text,
+  time_zone: nullable(text),
+  scope: text,
+  hard: bool,
+  warning_percent: decimal,
+  critical_percent: decimal,
+});
+const capColumns = 'id, name, period, event_type, cap_limit, notes, archived_at, metric, time_zone, scope, hard, warning_percent, critical_percent';
 
 /** open_offer_version()'s geo_rates: {"DE": 12} or, with a currency of its own, {"DE": {"rate": 12, "currency": "EUR"}}. */
 function geoRatesArgument(terms: OfferTerms): Record<string, number | { rate: number; currency: string }> {
@@ -206,11 +232,25 @@ export function createOffersApi(client: SupabaseClient) {
     async listPolicies(workspaceId: string): Promise<{ kpi: KpiPolicy[]; caps: CapPolicy[] }> {
       const [kpi, caps] = await Promise.all([
         client.from('kpi_policies').select('id, name, description, requirements, archived_at').eq('workspace_id', workspaceId).order('name').retry(false),
-        client.from('cap_policies').select('id, name, period, event_type, cap_limit, notes, archived_at').eq('workspace_id', workspaceId).order('name').retry(false),
+        client.from('cap_policies').select(capColumns).eq('workspace_id', workspaceId).order('name').retry(false),
       ]);
       return {
         kpi: readAs(array(readKpi), dataOf(kpi), 'KPI policies').map((k) => ({ id: k.id, name: k.name, description: k.description, requirements: k.requirements, archivedAt: k.archived_at })),
-        caps: readAs(array(readCap), dataOf(caps), 'cap policies').map((c) => ({ id: c.id, name: c.name, period: c.period, eventType: c.event_type, capLimit: c.cap_limit, notes: c.notes, archivedAt: c.archived_at })),
+        caps: readAs(array(readCap), dataOf(caps), 'cap policies').map((c) => ({
+          id: c.id,
+          name: c.name,
+          period: c.period,
+          eventType: c.event_type,
+          capLimit: c.cap_limit,
+          notes: c.notes,
+          archivedAt: c.archived_at,
+          metric: c.metric,
+          timeZone: c.time_zone,
+          scope: c.scope,
+          hard: c.hard,
+          warningPercent: c.warning_percent,
+          criticalPercent: c.critical_percent,
+        })),
       };
     },
 

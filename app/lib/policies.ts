@@ -6,8 +6,16 @@ import type { Problems } from './offersTerms.ts';
 /** The offer card's tabs the two kinds of policy live on. */
 export type PolicyKind = 'kpi' | 'caps';
 
-export const capPeriods = ['day', 'week', 'month', 'total'] as const;
+// 'total' is the old name of 'lifetime' (20261208120000_cap_usage.sql): the form offers the new one.
+export const capPeriods = ['day', 'week', 'month', 'lifetime'] as const;
 export const capEventTypes = ['registration', 'first_deposit', 'deposit', 'chargeback'] as const;
+export const capMetrics = ['conversions', 'clicks', 'payout', 'revenue'] as const;
+export type CapMetric = (typeof capMetrics)[number];
+export const capScopes = ['offer', 'geo'] as const;
+/** Metrics that count events of one type (the others count every event, or clicks). */
+export const metricHasEventType = (metric: string) => metric === 'conversions' || metric === 'payout';
+/** The thresholds a new policy starts with (the table's defaults). */
+export const defaultThresholds = { warning: 80, critical: 95 } as const;
 
 /**
  * KPI requirements the app knows, and how their thresholds are typed: a ratio is typed in
@@ -34,6 +42,13 @@ export interface CapRow {
   event_type: (typeof capEventTypes)[number];
   cap_limit: number;
   notes: string | null;
+  metric: CapMetric;
+  /** Null: the program's zone. */
+  time_zone: string | null;
+  scope: (typeof capScopes)[number];
+  hard: boolean;
+  warning_percent: number;
+  critical_percent: number;
 }
 
 /** A KPI policy's columns as the table takes them. */
@@ -57,6 +72,13 @@ export interface CapDraft {
   eventType: string;
   capLimit: string;
   notes: string;
+  metric: string;
+  /** '' : the program's zone. */
+  timeZone: string;
+  scope: string;
+  hard: boolean;
+  warningPercent: string;
+  criticalPercent: string;
 }
 
 export interface RequirementDraft {
@@ -116,8 +138,40 @@ export function formatRequirement(key: string, value: number | string, language:
 
 export function capDraftOf(policy: CapPolicy | null): CapDraft {
   return policy
-    ? { name: policy.name, period: policy.period, eventType: policy.eventType, capLimit: String(policy.capLimit), notes: policy.notes ?? '' }
-    : { name: '', period: 'day', eventType: 'first_deposit', capLimit: '', notes: '' };
+    ? {
+        name: policy.name,
+        period: policy.period === 'total' ? 'lifetime' : policy.period,
+        eventType: policy.eventType,
+        capLimit: String(policy.capLimit),
+        notes: policy.notes ?? '',
+        metric: policy.metric,
+        timeZone: policy.timeZone ?? '',
+        scope: policy.scope,
+        hard: policy.hard,
+        warningPercent: String(policy.warningPercent),
+        criticalPercent: String(policy.criticalPercent),
+      }
+    : {
+        name: '',
+        period: 'day',
+        eventType: 'first_deposit',
+        capLimit: '',
+        notes: '',
+        metric: 'conversions',
+        timeZone: '',
+        scope: 'offer',
+        hard: true,
+        warningPercent: String(defaultThresholds.warning),
+        criticalPercent: String(defaultThresholds.critical),
+      };
+}
+
+/** A threshold typed in percent (numeric(5,2)): above 0 and below 100, two decimals at most. */
+function readPercent(typed: string): number | null {
+  const text = typed.trim().replace(',', '.');
+  if (!/^\d{1,2}(\.\d{1,2})?$/.test(text)) return null;
+  const value = Number(text);
+  return value > 0 && value < 100 ? value : null;
 }
 
 export function kpiDraftOf(policy: KpiPolicy | null): KpiDraft {
@@ -145,8 +199,32 @@ export function readCapDraft(draft: CapDraft): { row: CapRow } | { problems: Pro
   const capLimit = /^\d{1,10}$/.test(limitText) ? Number(limitText) : 0;
   if (capLimit < 1 || capLimit > int4Max) problems.capLimit = 'offers.policies.invalid.capLimit';
   if (draft.notes.trim().length > textMaxLength) problems.notes = 'offers.policies.invalid.notes';
-  if (Object.keys(problems).length > 0 || !period || !eventType) return { problems };
-  return { row: { name, period, event_type: eventType, cap_limit: capLimit, notes: optional(draft.notes) } };
+  const metric = capMetrics.find((m) => m === draft.metric);
+  if (!metric) problems.metric = 'offers.policies.invalid.metric';
+  const scope = capScopes.find((s) => s === draft.scope);
+  if (!scope) problems.scope = 'offers.policies.invalid.scope';
+  // The table's check: 0 < warning <= critical < 100 (100 % is "reached"); equal thresholds would make "warning" never show.
+  const warning = readPercent(draft.warningPercent);
+  const critical = readPercent(draft.criticalPercent);
+  if (warning === null) problems.warningPercent = 'offers.policies.invalid.percent';
+  if (critical === null) problems.criticalPercent = 'offers.policies.invalid.percent';
+  else if (warning !== null && warning >= critical) problems.warningPercent = 'offers.policies.invalid.warningBelowCritical';
+  if (Object.keys(problems).length > 0 || !period || !eventType || !metric || !scope || warning === null || critical === null) return { problems };
+  return {
+    row: {
+      name,
+      period,
+      event_type: eventType,
+      cap_limit: capLimit,
+      notes: optional(draft.notes),
+      metric,
+      time_zone: optional(draft.timeZone),
+      scope,
+      hard: draft.hard,
+      warning_percent: warning,
+      critical_percent: critical,
+    },
+  };
 }
 
 /** One threshold as kept, or the i18n key of what is wrong with it. */
@@ -205,4 +283,26 @@ export function usesOf(usage: PolicyUse[], kind: PolicyKind, policyId: string): 
 /** The policies a picker offers: those not archived, and the one already chosen whatever it is. */
 export function pickable<P extends { id: string; archivedAt: string | null }>(policies: P[], chosenId: string): P[] {
   return policies.filter((p) => p.archivedAt === null || p.id === chosenId);
+}
+
+/** Translates a key with values (i18next's t, narrowed so pure code can take a stand-in). */
+export type Translate = (key: string, values?: Record<string, string>) => string;
+
+/**
+ * A cap policy as one sentence: what it counts and how much, over which period (per GEO),
+ * hard or soft, its thresholds and the zone its periods follow. Keys under offers.policy.caps.
+ */
+export function capPolicySentence(policy: CapPolicy, t: Translate, formatCount: (value: number) => string, formatPercentage: (fraction: number) => string): string {
+  const period = policy.period === 'total' ? 'lifetime' : policy.period;
+  const event = t(`offers.policy.caps.eventType.${policy.eventType}`);
+  return t('offers.policy.caps.sentence', {
+    limit: formatCount(policy.capLimit),
+    what: t(`offers.policy.caps.what.${policy.metric}`, { event }),
+    period: t(`offers.policy.caps.perPeriod.${period}`),
+    geo: policy.scope === 'geo' ? t('offers.policy.caps.perGeo') : '',
+    hardness: t(policy.hard ? 'offers.policy.caps.hard' : 'offers.policy.caps.soft'),
+    warning: formatPercentage(policy.warningPercent / 100),
+    critical: formatPercentage(policy.criticalPercent / 100),
+    zone: policy.timeZone ? t('offers.policy.caps.zoneOwn', { zone: policy.timeZone.replace(/_/g, ' ') }) : t('offers.policy.caps.zoneProgram'),
+  });
 }

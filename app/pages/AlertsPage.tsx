@@ -1,10 +1,13 @@
-import { IonContent, IonIcon, IonNote, IonPage, IonRefresher, IonRefresherContent, IonSpinner, useIonViewWillEnter, type RefresherEventDetail } from '@ionic/react';
-import { cloudOfflineOutline, syncOutline } from 'ionicons/icons';
+import { IonContent, IonIcon, IonItem, IonLabel, IonList, IonNote, IonPage, IonRefresher, IonRefresherContent, IonSpinner, useIonViewWillEnter, type RefresherEventDetail } from '@ionic/react';
+import { cloudOfflineOutline, notificationsOutline, syncOutline } from 'ionicons/icons';
+import { useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import '../theme/alerts.css';
 import { AlertCard } from '../components/AlertCard.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
+import { SilenceForm, type SilencePrefill } from '../components/SilenceForm.tsx';
+import { canSilence, subjectName } from '../lib/alertSettings.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { alertLink, alertMessage, arrangeAlerts, canAcknowledge, groupName, needsAttention, resolvedWindowDays, type Alert, type AlertEntry, type AlertFormat } from '../lib/alerts.ts';
 import type { AlertsSnapshot } from '../lib/alertsCache.ts';
@@ -12,11 +15,13 @@ import type { Locale, MemberRole } from '../lib/dataApi.ts';
 import { formatAsOf, formatDay, formatMoment } from '../lib/dates.ts';
 import { formatCount, formatPercent } from '../lib/numbers.ts';
 import { chosenTimeZone } from '../lib/summary.ts';
+import { selectAlertSettingsSaving, useAlertSettings } from '../stores/alertSettings.ts';
 import { selectAcknowledging, selectAlertsFor, selectAlertsKept, selectAlertsStatus, useAlerts, useAlertsWorkspace } from '../stores/alerts.ts';
 import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
 import { selectSummaryTimeZone, useSummary } from '../stores/summary.ts';
+import { selectUser, useSession } from '../stores/session.ts';
 import { selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
 
 interface ListContext {
@@ -26,9 +31,10 @@ interface ListContext {
   snapshot: AlertsSnapshot;
   role: MemberRole | undefined;
   acknowledging: string | null;
+  onSilence(alert: Alert): void;
 }
 
-function card(alert: Alert, { t, format, snapshot, role, acknowledging }: ListContext) {
+function card(alert: Alert, { t, format, snapshot, role, acknowledging, onSilence }: ListContext) {
   const message = alertMessage(alert, format);
   const who = (alert.acknowledgedBy && snapshot.names[alert.acknowledgedBy]) || t('alerts.someone');
   return (
@@ -46,6 +52,8 @@ function card(alert: Alert, { t, format, snapshot, role, acknowledging }: ListCo
       mayAcknowledge={needsAttention(alert) && canAcknowledge(role)}
       busy={acknowledging === alert.id}
       onAcknowledge={() => void useAlerts.getState().acknowledge(alert.id)}
+      maySilence={alert.status === 'firing' && canSilence(role)}
+      onSilence={() => onSilence(alert)}
     />
   );
 }
@@ -80,6 +88,10 @@ export default function AlertsPage() {
   const acknowledging = useAlerts(selectAcknowledging);
   const role = workspace?.role;
   const reachable = useConnection(selectReachable);
+  const userId = useSession(selectUser)?.id;
+  const [silencing, setSilencing] = useState<SilencePrefill | null>(null);
+  const silenceSaving = useAlertSettings(selectAlertSettingsSaving) === 'silence';
+  const silence = (alert: Alert) => setSilencing({ kind: alert.kind, subjectId: alert.subjectId, subjectName: subjectName(alert.subjectId, [alert], format.source) });
 
   // Realtime keeps the list current; coming back to the screen asks once more, for what a dropped socket missed.
   useIonViewWillEnter(() => {
@@ -109,7 +121,7 @@ export default function AlertsPage() {
         </div>
       );
     }
-    const context = { t, format, language, snapshot, role, acknowledging };
+    const context = { t, format, language, snapshot, role, acknowledging, onSilence: silence };
     const entries = arrangeAlerts(snapshot.alerts);
     const firing = entries.filter((e) => (e.type === 'single' ? e.alert : e.alerts[0])?.status === 'firing');
     const resolved = entries.filter((e) => !firing.includes(e));
@@ -127,6 +139,18 @@ export default function AlertsPage() {
         <h2 className="alerts-heading" data-alerts="resolved">{t('alerts.resolved', { days: formatCount(resolvedWindowDays, language) })}</h2>
         {resolved.length ? resolved.map((e) => entry(e, context)) : <p className="alerts-empty">{t('alerts.noneResolved')}</p>}
         <IonNote className="hint">{t('alerts.zone', { zone: timeZone.replace(/_/g, ' ') })}</IonNote>
+        <IonList inset>
+          <IonItem routerLink="/app/settings/alerts" detail data-link="alert-settings">
+            <IonIcon slot="start" icon={notificationsOutline} aria-hidden="true" />
+            <IonLabel>{t('alertSettings.nav')}</IonLabel>
+          </IonItem>
+        </IonList>
+        <SilenceForm
+          prefill={silencing}
+          busy={silenceSaving}
+          onSubmit={(chosen) => (userId && workspace ? useAlertSettings.getState().addSilence({ userId, workspaceId: workspace.workspaceId }, chosen) : Promise.resolve(false))}
+          onClose={() => setSilencing(null)}
+        />
       </>
     );
   };

@@ -14,6 +14,7 @@ import SummaryPage from './SummaryPage.tsx';
 
 // The summary is the phone's home screen and comes with the app; every other screen loads when first opened.
 const AlertsPage = lazyPage(() => import('./AlertsPage.tsx'));
+const AlertSettingsPage = lazyPage(() => import('./AlertSettingsPage.tsx'));
 const CapsPage = lazyPage(() => import('./CapsPage.tsx'));
 const AnalyticsPage = lazyPage(() => import('./AnalyticsPage.tsx'));
 const LoadPage = lazyPage(() => import('./LoadPage.tsx'));
@@ -86,6 +87,7 @@ export default function MainTabs() {
           <Route path="/app/members" element={<MembersPage />} />
           <Route path="/app/profile" element={<ProfilePage />} />
           <Route path="/app/settings" element={<SettingsPage />} />
+          <Route path="/app/settings/alerts" element={<AlertSettingsPage />} />
           <Route path="/app" element={<Navigate to="/app/summary" replace />} />
         </IonRouterOutlet>
         <IonTabBar slot="bottom" className="app-tab-bar">

@@ -1,5 +1,5 @@
 import { IonContent, IonIcon, IonItem, IonLabel, IonList, IonListHeader, IonNote, IonPage, IonSegment, IonSegmentButton } from '@ionic/react';
-import { businessOutline, peopleOutline, personCircleOutline } from 'ionicons/icons';
+import { businessOutline, notificationsOutline, peopleOutline, personCircleOutline } from 'ionicons/icons';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -41,6 +41,10 @@ export default function SettingsPage() {
             <IonItem routerLink="/app/profile" detail data-link="profile">
               <IonIcon slot="start" icon={personCircleOutline} aria-hidden="true" />
               <IonLabel>{t('nav.profile')}</IonLabel>
+            </IonItem>
+            <IonItem routerLink="/app/settings/alerts" detail data-link="alert-settings">
+              <IonIcon slot="start" icon={notificationsOutline} aria-hidden="true" />
+              <IonLabel>{t('alertSettings.nav')}</IonLabel>
             </IonItem>
           </IonList>
           <IonList inset>

@@ -3,6 +3,7 @@ import { RequestError } from '../../app/lib/errors.ts';
 import { emptyTerms, readGeoRates, readTerms } from '../../app/lib/offersTerms.ts';
 import {
   capDraftOf,
+  capPolicySentence,
   describePolicyError,
   formatRequirement,
   kpiDraftOf,
@@ -17,22 +18,62 @@ import {
 
 describe('cap policy form', () => {
   const draft = { ...capDraftOf(null), name: ' Daily 50 ', capLimit: '50' };
+  const defaults = { metric: 'conversions', time_zone: null, scope: 'offer', hard: true, warning_percent: 80, critical_percent: 95 };
 
-  it('reads the row the table takes', () => {
-    expect(readCapDraft(draft)).toEqual({ row: { name: 'Daily 50', period: 'day', event_type: 'first_deposit', cap_limit: 50, notes: null } });
-    expect(readCapDraft({ ...draft, period: 'total', eventType: 'registration', notes: ' soft cap ' })).toMatchObject({ row: { period: 'total', event_type: 'registration', notes: 'soft cap' } });
+  it('reads the row the table takes, the new fields with their defaults', () => {
+    expect(readCapDraft(draft)).toEqual({ row: { name: 'Daily 50', period: 'day', event_type: 'first_deposit', cap_limit: 50, notes: null, ...defaults } });
+    expect(readCapDraft({ ...draft, period: 'lifetime', eventType: 'registration', notes: ' soft cap ' })).toMatchObject({ row: { period: 'lifetime', event_type: 'registration', notes: 'soft cap' } });
+    expect(readCapDraft({ ...draft, metric: 'revenue', timeZone: 'Europe/Berlin', scope: 'geo', hard: false, warningPercent: '70,5', criticalPercent: '99.25' })).toMatchObject({
+      row: { metric: 'revenue', time_zone: 'Europe/Berlin', scope: 'geo', hard: false, warning_percent: 70.5, critical_percent: 99.25 },
+    });
   });
 
   it('says what to fix: a cap that is not a whole number above zero, a missing name, an unknown period', () => {
     for (const capLimit of ['0', '-5', '12.5', 'fifty', '', '2147483648']) expect(readCapDraft({ ...draft, capLimit })).toEqual({ problems: { capLimit: 'offers.policies.invalid.capLimit' } });
     expect(readCapDraft({ ...draft, capLimit: '2147483647' })).toMatchObject({ row: { cap_limit: 2147483647 } });
-    expect(readCapDraft({ ...draft, name: '  ', period: 'hour', eventType: 'click', notes: 'x'.repeat(2001) })).toEqual({
-      problems: { name: 'offers.policies.invalid.name', period: 'offers.policies.invalid.period', eventType: 'offers.policies.invalid.eventType', notes: 'offers.policies.invalid.notes' },
+    expect(readCapDraft({ ...draft, name: '  ', period: 'hour', eventType: 'click', notes: 'x'.repeat(2001), metric: 'leads', scope: 'city' })).toEqual({
+      problems: {
+        name: 'offers.policies.invalid.name',
+        period: 'offers.policies.invalid.period',
+        eventType: 'offers.policies.invalid.eventType',
+        notes: 'offers.policies.invalid.notes',
+        metric: 'offers.policies.invalid.metric',
+        scope: 'offers.policies.invalid.scope',
+      },
     });
   });
 
-  it('starts from the policy being changed', () => {
-    expect(capDraftOf({ id: 'c', name: 'Weekly', period: 'week', eventType: 'deposit', capLimit: 300, notes: null, archivedAt: null })).toEqual({ name: 'Weekly', period: 'week', eventType: 'deposit', capLimit: '300', notes: '' });
+  it('refuses a warning at or above the critical threshold, and thresholds outside (0, 100)', () => {
+    expect(readCapDraft({ ...draft, warningPercent: '95', criticalPercent: '95' })).toEqual({ problems: { warningPercent: 'offers.policies.invalid.warningBelowCritical' } });
+    expect(readCapDraft({ ...draft, warningPercent: '96', criticalPercent: '90' })).toEqual({ problems: { warningPercent: 'offers.policies.invalid.warningBelowCritical' } });
+    // 100 % is "reached" (the table's check: critical below 100).
+    expect(readCapDraft({ ...draft, warningPercent: '0', criticalPercent: '100' })).toEqual({
+      problems: { warningPercent: 'offers.policies.invalid.percent', criticalPercent: 'offers.policies.invalid.percent' },
+    });
+    expect(readCapDraft({ ...draft, warningPercent: '80.125', criticalPercent: '' })).toMatchObject({ problems: { warningPercent: 'offers.policies.invalid.percent', criticalPercent: 'offers.policies.invalid.percent' } });
+  });
+
+  it('starts from the policy being changed; "total" reads as its new name, lifetime', () => {
+    const weekly = { id: 'c', name: 'Weekly', period: 'week', eventType: 'deposit', capLimit: 300, notes: null, archivedAt: null, metric: 'payout', timeZone: null, scope: 'geo', hard: false, warningPercent: 70, criticalPercent: 90 };
+    expect(capDraftOf(weekly)).toEqual({ name: 'Weekly', period: 'week', eventType: 'deposit', capLimit: '300', notes: '', metric: 'payout', timeZone: '', scope: 'geo', hard: false, warningPercent: '70', criticalPercent: '90' });
+    expect(capDraftOf({ ...weekly, period: 'total', timeZone: 'Asia/Tokyo' })).toMatchObject({ period: 'lifetime', timeZone: 'Asia/Tokyo' });
+  });
+
+  it('words a policy as one sentence from its fields', () => {
+    const policy = { id: 'c', name: 'GEO', period: 'total', eventType: 'first_deposit', capLimit: 1500, notes: null, archivedAt: null, metric: 'payout', timeZone: 'America/New_York', scope: 'geo', hard: false, warningPercent: 70, criticalPercent: 92.5 };
+    const t = (key: string, values?: Record<string, string>) => `${key}${values ? JSON.stringify(values) : ''}`;
+    const sentence = capPolicySentence(policy, t, (n) => `#${n}`, (f) => `${Math.round(f * 1000) / 10}%`);
+    expect(JSON.parse(sentence.replace('offers.policy.caps.sentence', ''))).toEqual({
+      limit: '#1500',
+      what: 'offers.policy.caps.what.payout{"event":"offers.policy.caps.eventType.first_deposit"}',
+      period: 'offers.policy.caps.perPeriod.lifetime',
+      geo: 'offers.policy.caps.perGeo',
+      hardness: 'offers.policy.caps.soft',
+      warning: '70%',
+      critical: '92.5%',
+      zone: 'offers.policy.caps.zoneOwn{"zone":"America/New York"}',
+    });
+    expect(capPolicySentence({ ...policy, timeZone: null, scope: 'offer', hard: true }, t, String, String)).toContain('"zone":"offers.policy.caps.zoneProgram"');
   });
 });
 
