@@ -3,6 +3,7 @@ import { alertMessage, type AlertForText, type Locale } from '../_shared/alerts/
 import { sendSlack } from '../_shared/alerts/slack.ts';
 import { sendTelegram, type InlineKeyboard, type SendOutcome } from '../_shared/alerts/telegram.ts';
 import type { DeliveryContext, DueRow, Verdict } from './deliver.ts';
+import { webPush } from './webPush.ts';
 
 /**
  * One sender per channel of the outbox. A sender gets the due rows of one person (or the
@@ -42,4 +43,4 @@ const slack: Sender = async (ctx, _tx, rows) => {
   return sendSlack(channel.slack_url, alertMessage(alertsOf(rows), channel.locale, channel.time_zone));
 };
 
-export const senders: Partial<Record<string, Sender>> = { telegram, slack };
+export const senders: Partial<Record<string, Sender>> = { telegram, slack, web_push: webPush };

@@ -2,6 +2,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import type { Locale } from '../_shared/alerts/messages.ts';
 import type { SendOutcome } from '../_shared/alerts/telegram.ts';
 import { senders } from './channels.ts';
+import type { WebPushSettings } from './webPush.ts';
 
 /**
  * Works through the due rows of the alert outbox (20261208140000_alert_notifications.sql):
@@ -21,6 +22,8 @@ export interface DeliveryContext {
   telegram: TelegramSettings;
   /** Webhook URLs are posted to only under this origin (SLACK_WEBHOOK_ORIGIN; Slack's own host by default). */
   slackOrigin: string;
+  /** VAPID keys and the push services' origins (web_push); without it web push is skipped. */
+  webPush?: WebPushSettings;
   /** Rows claimed per transaction. */
   batch?: number;
 }
@@ -48,6 +51,8 @@ export interface DueRow {
   time_zone: string;
   telegram_id: string | null;
   slack_url: string | null;
+  subject_type: string;
+  subject_id: string;
 }
 
 /** Tries before a row counts as failed, and the back-off between them (30 s, 1, 2, 4 min). */
@@ -61,7 +66,8 @@ async function claimDue(tx: TransactionSql, batch: number): Promise<DueRow[]> {
   return tx<DueRow[]>`
     select n.id, n.alert_id, n.workspace_id, n.user_id, n.channel, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
       coalesce(p.locale, s.locale, 'en') as locale, coalesce(p.time_zone, s.time_zone, 'UTC') as time_zone,
-      p.telegram_id::text as telegram_id, s.webhook_url as slack_url
+      p.telegram_id::text as telegram_id, s.webhook_url as slack_url,
+      a.subject_type, a.subject_id
     from public.alert_notifications n
     join public.alerts a on a.id = n.alert_id
     left join public.profiles p on p.user_id = n.user_id

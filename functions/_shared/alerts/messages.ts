@@ -49,40 +49,44 @@ function offerName(p: Record<string, unknown>): string {
   return p.geo ? `${text(p.offer)} · ${text(p.geo)}` : text(p.offer);
 }
 
-/** One line of a message about `alert`. */
+/** One line of a message about `alert`: its severity's mark, then what happened. */
 export function alertLine(alert: AlertForText, locale: Locale, timeZone: string): string {
+  return `${severityMark[alert.severity] ?? ''} ${alertSentence(alert, locale, timeZone)}`;
+}
+
+/** What happened, in a sentence without the severity's mark. */
+function alertSentence(alert: AlertForText, locale: Locale, timeZone: string): string {
   const p = alert.params;
-  const mark = severityMark[alert.severity] ?? '';
   const ru = locale === 'ru';
   switch (alert.kind) {
     case 'load_failed':
       return ru
-        ? `${mark} Загрузка «${text(p.file_name)}» не удалась: ${text(p.error)}`
-        : `${mark} The load of “${text(p.file_name)}” failed: ${text(p.error)}`;
+        ? `Загрузка «${text(p.file_name)}» не удалась: ${text(p.error)}`
+        : `The load of “${text(p.file_name)}” failed: ${text(p.error)}`;
     case 'data_stale': {
       const source = sources[locale][text(p.source)] ?? text(p.source);
       return ru
-        ? `${mark} Нет новых данных (${source}) дольше ${text(p.hours)} ч: последняя загрузка ${momentText(p.last_load_at, locale, timeZone)}`
-        : `${mark} No new data (${source}) for over ${text(p.hours)} h: last load ${momentText(p.last_load_at, locale, timeZone)}`;
+        ? `Нет новых данных (${source}) дольше ${text(p.hours)} ч: последняя загрузка ${momentText(p.last_load_at, locale, timeZone)}`
+        : `No new data (${source}) for over ${text(p.hours)} h: last load ${momentText(p.last_load_at, locale, timeZone)}`;
     }
     case 'payout_due':
       return ru
-        ? `${mark} Выплата от «${text(p.program)}» ${dayText(p.payout_date, locale)} за ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (дни по ${text(p.time_zone)})`
-        : `${mark} Payout from “${text(p.program)}” on ${dayText(p.payout_date, locale)} for ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (days in ${text(p.time_zone)})`;
+        ? `Выплата от «${text(p.program)}» ${dayText(p.payout_date, locale)} за ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (дни по ${text(p.time_zone)})`
+        : `Payout from “${text(p.program)}” on ${dayText(p.payout_date, locale)} for ${dayText(p.period_start, locale)}–${dayText(p.period_end, locale)} (days in ${text(p.time_zone)})`;
     case 'cap':
       return ru
-        ? `${mark} Кап «${offerName(p)}» близок: ${text(p.used)} из ${text(p.limit)} (${text(p.percent)} %)`
-        : `${mark} Cap of “${offerName(p)}” is close: ${text(p.used)} of ${text(p.limit)} (${text(p.percent)}%)`;
+        ? `Кап «${offerName(p)}» близок: ${text(p.used)} из ${text(p.limit)} (${text(p.percent)} %)`
+        : `Cap of “${offerName(p)}” is close: ${text(p.used)} of ${text(p.limit)} (${text(p.percent)}%)`;
     case 'cap_reached':
       return ru
-        ? `${mark} Кап «${offerName(p)}» исчерпан: ${text(p.used)} из ${text(p.limit)}`
-        : `${mark} Cap of “${offerName(p)}” reached: ${text(p.used)} of ${text(p.limit)}`;
+        ? `Кап «${offerName(p)}» исчерпан: ${text(p.used)} из ${text(p.limit)}`
+        : `Cap of “${offerName(p)}” reached: ${text(p.used)} of ${text(p.limit)}`;
     case 'cap_forecast':
       return ru
-        ? `${mark} Кап «${offerName(p)}» закончится ≈ ${momentText(p.eta, locale, timeZone)}`
-        : `${mark} Cap of “${offerName(p)}” runs out ≈ ${momentText(p.eta, locale, timeZone)}`;
+        ? `Кап «${offerName(p)}» закончится ≈ ${momentText(p.eta, locale, timeZone)}`
+        : `Cap of “${offerName(p)}” runs out ≈ ${momentText(p.eta, locale, timeZone)}`;
     default:
-      return ru ? `${mark} Оповещение: ${alert.kind}` : `${mark} Alert: ${alert.kind}`;
+      return ru ? `Оповещение: ${alert.kind}` : `Alert: ${alert.kind}`;
   }
 }
 
@@ -102,4 +106,24 @@ export function alertMessage(alerts: readonly AlertForText[], locale: Locale, ti
   if (lines.length === 1) return lines[0] ?? '';
   const heading = locale === 'ru' ? `ArbiDesk: ${ruAlerts(alerts.length)}` : `ArbiDesk: ${alerts.length} alerts`;
   return [heading, ...lines].join('\n');
+}
+
+/** A notification's heading per kind (push): short, as a phone's lock screen shows it. */
+const kindTitles: Record<Locale, Record<string, string>> = {
+  ru: { load_failed: 'Загрузка не удалась', data_stale: 'Нет новых данных', payout_due: 'Выплата', cap: 'Кап близок', cap_reached: 'Кап исчерпан', cap_forecast: 'Кап скоро закончится' },
+  en: { load_failed: 'Load failed', data_stale: 'No new data', payout_due: 'Payout', cap: 'Cap is close', cap_reached: 'Cap reached', cap_forecast: 'Cap runs out soon' },
+};
+
+/**
+ * A notification (Web Push, native push): one alert is headed by its kind and told without
+ * the mark (the notification has its own icon); several are headed by their count, a line each.
+ */
+export function alertNotification(alerts: readonly AlertForText[], locale: Locale, timeZone: string): { title: string; body: string } {
+  const [only] = alerts;
+  if (alerts.length === 1 && only) {
+    const title = kindTitles[locale][only.kind] ?? (locale === 'ru' ? 'Оповещение ArbiDesk' : 'ArbiDesk alert');
+    return { title, body: alertSentence(only, locale, timeZone) };
+  }
+  const [title, ...lines] = alertMessage(alerts, locale, timeZone).split('\n');
+  return { title: title ?? '', body: lines.join('\n') };
 }
