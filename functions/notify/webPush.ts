@@ -1,4 +1,3 @@
-import type { TransactionSql } from 'postgres';
 import { endpointAllowed, parseOriginAllowlist } from '../_shared/alerts/webPush/origins.ts';
 import { sendWebPush, type PushResult } from '../_shared/alerts/webPush/send.ts';
 import type { VapidKeys } from '../_shared/alerts/webPush/vapid.ts';
