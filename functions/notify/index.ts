@@ -1,9 +1,8 @@
 import postgres from 'postgres';
 import { handler } from '../_shared/http.ts';
 import { serviceEnv } from '../_shared/supabaseClient.ts';
-import { parseOriginAllowlist } from '../_shared/alerts/webPush/origins.ts';
-import { readVapidKeys } from '../_shared/alerts/webPush/vapid.ts';
 import { notify } from './handler.ts';
+import { webPushSettings } from './webPush.ts';
 
 const env = serviceEnv((name) => Deno.env.get(name));
 // One batch at a time, in one transaction.
@@ -14,6 +13,6 @@ const telegram = { apiUrl: Deno.env.get('TELEGRAM_API_URL') ?? 'https://api.tele
 const slackOrigin = Deno.env.get('SLACK_WEBHOOK_ORIGIN') || 'https://hooks.slack.com/';
 
 // Web Push: the project's VAPID keys, and the push services a stored endpoint may point at (never an internal address).
-const webPush = { vapid: readVapidKeys((name) => Deno.env.get(name)), origins: parseOriginAllowlist(Deno.env.get('WEB_PUSH_ORIGINS')) };
+const webPush = webPushSettings((name) => Deno.env.get(name));
 
 Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin, webPush })));

@@ -1,6 +1,6 @@
 import { endpointAllowed, parseOriginAllowlist } from '../_shared/alerts/webPush/origins.ts';
 import { sendWebPush, type PushResult } from '../_shared/alerts/webPush/send.ts';
-import type { VapidKeys } from '../_shared/alerts/webPush/vapid.ts';
+import { readVapidKeys, type VapidKeys } from '../_shared/alerts/webPush/vapid.ts';
 import type { Sender } from './channels.ts';
 import type { Verdict } from './deliver.ts';
 import type { SendOutcome } from '../_shared/alerts/telegram.ts';
@@ -10,6 +10,16 @@ import { alertPush } from './webPushMessage.ts';
 export interface WebPushSettings {
   vapid: VapidKeys | string;
   origins: ReturnType<typeof parseOriginAllowlist>;
+}
+
+/** From the function's secrets; a malformed WEB_PUSH_ORIGINS stops web push only (with the reason), not the other channels. */
+export function webPushSettings(env: (name: string) => string | undefined): WebPushSettings {
+  const vapid = readVapidKeys(env);
+  try {
+    return { vapid, origins: parseOriginAllowlist(env('WEB_PUSH_ORIGINS')) };
+  } catch (error) {
+    return { vapid: (error as Error).message, origins: [] };
+  }
 }
 
 interface Subscription {
