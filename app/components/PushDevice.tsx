@@ -3,9 +3,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { backendClient, backendConfig } from '../lib/backend.ts';
 import type { Profile } from '../lib/dataApi.ts';
-import { createWebPushApi, pushState, type PushDevice as Device, type PushState, type WebPushApi } from '../lib/webPush.ts';
+import { createWebPushApi, PushSubscribeError, pushState, type PushDevice as Device, type PushState, type WebPushApi } from '../lib/webPush.ts';
 import { selectReachable, useConnection } from '../stores/connection.ts';
-import { reportError, reportSuccess } from '../stores/notices.ts';
+import { reportError, reportSuccess, useNotices } from '../stores/notices.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 
 /** The states that only explain (nothing to switch): why this browser cannot take notifications, and what to do. */
@@ -68,7 +68,8 @@ export function PushDevice({ profile }: { profile: Profile }) {
     try {
       await work();
     } catch (error) {
-      reportError(error);
+      if (error instanceof PushSubscribeError) useNotices.getState().push({ key: 'push.subscribeFailed', values: { detail: error.message } }, 'error');
+      else reportError(error);
     } finally {
       setBusy(false);
       reload();

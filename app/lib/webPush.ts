@@ -56,7 +56,7 @@ function toBase64Url(buffer: ArrayBuffer | null): string {
   return btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** What the person sees in their list of devices: "Chrome on Android", "Safari on iPhone". */
+/** What the person sees in their list of devices, in any language: "Chrome · Android", "Safari · iPhone". */
 export function deviceName(userAgent: string): string {
   const browserName = /Edg\//.test(userAgent) ? 'Edge'
     : /Firefox\//.test(userAgent) ? 'Firefox'
@@ -70,7 +70,7 @@ export function deviceName(userAgent: string): string {
     : /Mac OS X|Macintosh/.test(userAgent) ? 'macOS'
     : /Linux/.test(userAgent) ? 'Linux'
     : '';
-  return system ? `${browserName} on ${system}` : browserName;
+  return system ? `${browserName} · ${system}` : browserName;
 }
 
 async function registration(): Promise<ServiceWorkerRegistration | undefined> {
@@ -84,6 +84,14 @@ export async function pushState(vapidPublicKey: string | undefined): Promise<Pus
   if (Notification.permission === 'denied') return 'denied';
   const subscription = await (await registration())?.pushManager.getSubscription();
   return subscription && Notification.permission === 'granted' ? 'on' : 'off';
+}
+
+/** The browser's push service refused the subscription (unreachable, or the browser does not allow it here). */
+export class PushSubscribeError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'PushSubscribeError';
+  }
 }
 
 export interface PushDevice {
@@ -125,7 +133,9 @@ export function createWebPushApi(client: SupabaseClient) {
         await subscription.unsubscribe();
         subscription = null;
       }
-      subscription ??= await worker.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      subscription ??= await worker.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }).catch((error: unknown) => {
+        throw new PushSubscribeError(error);
+      });
       dataOf(await client.rpc('register_push_subscription', {
         kind: 'web',
         endpoint: subscription.endpoint,
