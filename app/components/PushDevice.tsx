@@ -1,3 +1,4 @@
+import { Capacitor } from '@capacitor/core';
 import { IonButton, IonItem, IonLabel, IonList, IonListHeader, IonNote, IonSpinner, IonToggle } from '@ionic/react';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -103,7 +104,8 @@ export function PushDevice({ profile }: { profile: Profile }) {
       <IonListHeader>
         <IonLabel>{t('push.title')}</IonLabel>
       </IonListHeader>
-      {state === null ? (
+      {/* The native app's own push (FCM) is not Web Push: there only the list of devices is shown here. */}
+      {Capacitor.isNativePlatform() ? null : state === null ? (
         <IonItem>
           <IonSpinner name="dots" aria-label={t('common.wait')} />
         </IonItem>

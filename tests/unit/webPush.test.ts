@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url } from '../../functions/_shared/alerts/webPush/base64url.ts';
 import { encryptPayload } from '../../functions/_shared/alerts/webPush/encryption.ts';
-import { generateKeyPair } from '../../functions/_shared/alerts/webPush/keys.ts';
 import { defaultPushOrigins, endpointAllowed, parseOriginAllowlist } from '../../functions/_shared/alerts/webPush/origins.ts';
 import { retryAfterSeconds } from '../../functions/_shared/alerts/webPush/send.ts';
 import { readVapidKeys, vapidAuthorization } from '../../functions/_shared/alerts/webPush/vapid.ts';
 import { alertPush, pushTopic } from '../../functions/notify/webPushMessage.ts';
+import { generateVapidPair } from '../../supabase/local/vapid.ts';
 import { verifyVapid } from '../support/pushServiceFake.ts';
 import { PushSubscriber } from '../support/pushSubscriber.ts';
 
@@ -55,7 +55,7 @@ describe('VAPID (RFC 8292)', () => {
   const endpoint = 'https://updates.push.services.mozilla.com/wpush/v2/gAAAAAB';
 
   it('signs an ES256 JWT for the endpoint\'s origin that verifies with the public key it names', async () => {
-    const keys = { ...(await generateKeyPair()), subject: 'mailto:ops@arbidesk.example' };
+    const keys = { ...generateVapidPair(), subject: 'mailto:ops@arbidesk.example' };
     const authorization = await vapidAuthorization(endpoint, keys, now);
     expect(authorization).toMatch(new RegExp(`^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k=${keys.publicKey}$`));
     const verified = verifyVapid(authorization, 'https://updates.push.services.mozilla.com', now / 1000);
@@ -63,12 +63,12 @@ describe('VAPID (RFC 8292)', () => {
     // Another origin, a later day, or another key's signature is refused.
     expect(verifyVapid(authorization, 'https://fcm.googleapis.com', now / 1000)).toMatch(/aud/);
     expect(verifyVapid(authorization, 'https://updates.push.services.mozilla.com', now / 1000 + 13 * 3600)).toMatch(/exp/);
-    const other = await generateKeyPair();
+    const other = generateVapidPair();
     expect(verifyVapid(authorization.replace(keys.publicKey, other.publicKey), 'https://updates.push.services.mozilla.com', now / 1000)).toMatch(/signature/);
   });
 
   it('reads the keys from the secrets, or says why web push cannot go', async () => {
-    const pair = await generateKeyPair();
+    const pair = generateVapidPair();
     expect(Buffer.from(pair.publicKey, 'base64url')).toHaveLength(65);
     expect(Buffer.from(pair.privateKey, 'base64url')).toHaveLength(32);
     const env = (values: Record<string, string>) => (name: string) => values[name];

@@ -16,11 +16,3 @@ export function privateJwk(publicKey: string, privateKey: string): JsonWebKey {
   if (d.length !== 32) throw new Error('A P-256 private key is 32 bytes');
   return { ...pointToJwk(fromBase64Url(publicKey)), d: toBase64Url(d) };
 }
-
-/** A fresh pair in the same format (base64url raw), as `web-push generate-vapid-keys` prints it. */
-export async function generateKeyPair(): Promise<{ publicKey: string; privateKey: string }> {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
-  const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
-  const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
-  return { publicKey: toBase64Url(raw), privateKey: jwk.d ?? '' };
-}
