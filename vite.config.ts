@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompressPlugin } from './scripts/precompress.ts';
 import { appConfigJson } from './supabase/local/appServer.ts';
 import { readStatus } from './supabase/local/statusFile.ts';
 import pkg from './package.json' with { type: 'json' };
@@ -98,5 +99,6 @@ export default defineConfig({
       },
       injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'] },
     }),
+    precompressPlugin(),
   ],
 });

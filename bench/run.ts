@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { isSuiteResult, renderAims, renderTable } from './report.ts';
 import { alertsBench } from './alerts.ts';
 import { appBench } from './app.ts';
+import { capsForecastBench } from './capsForecast.ts';
 import { etlBench } from './etl.ts';
 import { etlParseBench } from './etlParse.ts';
 import { functionsBench } from './functions.ts';
@@ -29,6 +30,7 @@ function suites(): Map<string, Suite> {
     ['etl', () => etlBench({ log })],
     ['app', () => appBench()],
     ['alerts', () => alertsBench({ log })],
+    ['forecast', () => capsForecastBench({ log })],
   ]);
 }
 

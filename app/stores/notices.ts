@@ -11,6 +11,8 @@ interface NoticesState {
   queue: Notice[];
   push(message: UserMessage, tone: Notice['tone']): void;
   dismiss(id: number): void;
+  /** Drops every waiting error, shown or not: what they said no longer holds (a later sign-in worked). */
+  clearErrors(): void;
 }
 
 let nextId = 1;
@@ -26,6 +28,7 @@ export const useNotices = create<NoticesState>()((set) => ({
       return { queue: [...state.queue, { id: nextId++, message, tone }] };
     }),
   dismiss: (id) => set((state) => ({ queue: state.queue.filter((n) => n.id !== id) })),
+  clearErrors: () => set((state) => ({ queue: state.queue.filter((n) => n.tone !== 'error') })),
 }));
 
 export const selectCurrentNotice = (s: NoticesState) => s.queue[0];

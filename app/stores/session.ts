@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { api } from '../lib/backend.ts';
 import type { SessionUser } from '../lib/dataApi.ts';
-import { reportError } from './notices.ts';
+import { reportError, useNotices } from './notices.ts';
 
 export type SessionStatus = 'loading' | 'signedOut' | 'signedIn';
 
@@ -19,11 +19,15 @@ export const useSession = create<SessionState>()((set) => ({
   user: null,
   recovering: false,
   setUser: (user, recovering) =>
-    set((state) => ({
-      status: user ? 'signedIn' : 'signedOut',
-      user,
-      recovering: user ? (recovering ?? state.recovering) : false,
-    })),
+    set((state) => {
+      // "Wrong email or password" from an earlier try must not stay over the summary once a try worked.
+      if (user && state.status !== 'signedIn') useNotices.getState().clearErrors();
+      return {
+        status: user ? 'signedIn' : 'signedOut',
+        user,
+        recovering: user ? (recovering ?? state.recovering) : false,
+      };
+    }),
 }));
 
 export const selectUser = (s: SessionState) => s.user;

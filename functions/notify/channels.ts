@@ -13,9 +13,18 @@ import { webPush } from './webPush.ts';
  */
 export type Sender = (ctx: DeliveryContext, tx: TransactionSql, rows: readonly DueRow[]) => Promise<SendOutcome | Verdict>;
 
-/** The rows' alerts as the shared wording takes them. */
+/**
+ * The rows' alerts as the shared wording takes them, each alert once (its first message and a
+ * repeat can fall due together after quiet hours): a repeat only when nothing newer is due.
+ */
 export function alertsOf(rows: readonly DueRow[]): AlertForText[] {
-  return rows.map((r) => ({ kind: r.kind, severity: r.severity, params: r.params }));
+  const byAlert = new Map<string, AlertForText>();
+  for (const r of rows) {
+    const repeated = r.reason === 'repeated';
+    const seen = byAlert.get(r.alert_id);
+    if (!seen || (seen.repeated && !repeated)) byAlert.set(r.alert_id, { kind: r.kind, severity: r.severity, params: r.params, repeated });
+  }
+  return [...byAlert.values()];
 }
 
 /** An "Acknowledge" button per alert of the message (the bot's webhook acknowledges as the chat's person); at most 8. */

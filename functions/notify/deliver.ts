@@ -2,6 +2,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import type { Locale } from '../_shared/alerts/messages.ts';
 import type { SendOutcome } from '../_shared/alerts/telegram.ts';
 import { senders } from './channels.ts';
+import { isPaced, Pacer } from './pacing.ts';
 import type { WebPushSettings } from './webPush.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface DueRow {
   /** Null for the workspace's Slack channel. */
   user_id: string | null;
   channel: string;
+  /** fired, raised, escalated or repeated. */
+  reason: string;
   attempts: number;
   kind: string;
   severity: string;
@@ -64,7 +67,7 @@ const maxRowsPerRun = 500;
 
 async function claimDue(tx: TransactionSql, batch: number): Promise<DueRow[]> {
   return tx<DueRow[]>`
-    select n.id, n.alert_id, n.workspace_id, n.user_id, n.channel, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
+    select n.id, n.alert_id, n.workspace_id, n.user_id, n.channel, n.reason, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
       coalesce(p.locale, s.locale, 'en') as locale, coalesce(p.time_zone, s.time_zone, 'UTC') as time_zone,
       p.telegram_id::text as telegram_id, s.webhook_url as slack_url,
       a.subject_type, a.subject_id
@@ -108,26 +111,52 @@ async function record(tx: TransactionSql, rows: DueRow[], verdict: Verdict): Pro
     return 'retried';
   }
   await tx`update public.alert_notifications set status = ${verdict.status}, attempts = attempts + ${verdict.status === 'skipped' ? 0 : 1},
-    last_error = ${verdict.error ?? null}, sent_at = ${verdict.status === 'sent' ? tx`now()` : null} where id = any(${ids}::uuid[])`;
+    last_error = ${verdict.error ?? null}, sent_at = ${verdict.status === 'sent' ? tx`clock_timestamp()` : null} where id = any(${ids}::uuid[])`;
   return verdict.status;
 }
 
+/** Whom a group's message goes to: a person, or (Slack) the workspace's channel. */
+const destinationOf = (row: DueRow) => row.user_id ?? `workspace ${row.workspace_id}`;
+
+/**
+ * The last send to each paced destination of the batch, read after locking the destinations
+ * (in one order, so two runs never wait on each other in a circle): a concurrent run that sent
+ * to the same chat has committed by then, and its send counts for the pace.
+ */
+async function lastSends(tx: TransactionSql, groups: readonly DueRow[][]): Promise<Map<string, Date>> {
+  const paced = [...new Set(groups.filter((rows) => isPaced(rows[0]!.channel)).map((rows) => `${rows[0]!.channel} ${destinationOf(rows[0]!)}`))].sort();
+  for (const key of paced) await tx`select pg_advisory_xact_lock(hashtextextended(${`notify ${key}`}, 0))`;
+  if (!paced.length) return new Map();
+  const rows = await tx<{ key: string; at: Date }[]>`
+    select n.channel || ' ' || coalesce(n.user_id::text, 'workspace ' || n.workspace_id) as key, max(n.sent_at) as at
+    from public.alert_notifications n
+    where n.sent_at is not null and n.channel || ' ' || coalesce(n.user_id::text, 'workspace ' || n.workspace_id) = any(${paced}::text[])
+      and n.sent_at > now() - interval '1 minute'
+    group by 1`;
+  return new Map(rows.map((r) => [r.key, r.at]));
+}
+
 /** One transaction: claim a batch, send a message per person and channel, record each row's end. */
-async function deliverBatch(ctx: DeliveryContext, batch: number, outcome: DeliveryOutcome): Promise<number> {
+async function deliverBatch(ctx: DeliveryContext, batch: number, outcome: DeliveryOutcome, pacer: Pacer): Promise<number> {
   return ctx.sql.begin(async (tx) => {
     const due = await claimDue(tx, batch);
     const groups = new Map<string, DueRow[]>();
     for (const row of due) {
-      const key = `${row.user_id ?? row.workspace_id} ${row.channel}`;
+      const key = `${destinationOf(row)} ${row.channel}`;
       groups.set(key, [...(groups.get(key) ?? []), row]);
     }
+    const sentBefore = await lastSends(tx, [...groups.values()]);
     for (const rows of groups.values()) {
       // An alert that ended while its message waited (quiet hours, a retry) is no longer news.
       const ended = rows.filter((r) => r.alert_status !== 'firing');
       if (ended.length) outcome[await record(tx, ended, { status: 'skipped', error: 'The alert ended before it was told' })] += ended.length;
       const live = rows.filter((r) => r.alert_status === 'firing');
       if (!live.length) continue;
+      const { channel } = live[0]!;
+      const destination = destinationOf(live[0]!);
+      await pacer.wait(channel, destination, sentBefore.get(`${channel} ${destination}`) ?? null);
       const verdict = await send(ctx, tx, live);
+      if (verdict.status === 'sent') pacer.sent(channel, destination);
       outcome[await record(tx, live, verdict)] += live.length;
     }
     return due.length;
@@ -137,8 +166,9 @@ async function deliverBatch(ctx: DeliveryContext, batch: number, outcome: Delive
 export async function deliverDue(ctx: DeliveryContext): Promise<DeliveryOutcome> {
   const batch = ctx.batch ?? 100;
   const outcome: DeliveryOutcome = { sent: 0, retried: 0, failed: 0, skipped: 0 };
+  const pacer = new Pacer();
   for (let handled = 0; handled < maxRowsPerRun; ) {
-    const claimed = await deliverBatch(ctx, batch, outcome);
+    const claimed = await deliverBatch(ctx, batch, outcome, pacer);
     if (claimed === 0) break;
     handled += claimed;
   }

@@ -1,10 +1,12 @@
 import { endpointAllowed, parseOriginAllowlist } from '../_shared/alerts/webPush/origins.ts';
 import { sendWebPush, type PushResult } from '../_shared/alerts/webPush/send.ts';
 import { readVapidKeys, type VapidKeys } from '../_shared/alerts/webPush/vapid.ts';
-import type { Sender } from './channels.ts';
-import type { Verdict } from './deliver.ts';
+// channels.ts registers this sender and lends it alertsOf(): webPush is a function declaration, so the cycle is safe.
+import { alertsOf } from './channels.ts';
+import type { DeliveryContext, DueRow, Verdict } from './deliver.ts';
+import type { TransactionSql } from 'postgres';
 import type { SendOutcome } from '../_shared/alerts/telegram.ts';
-import { alertPush } from './webPushMessage.ts';
+import { alertPush, type PushAlert } from './webPushMessage.ts';
 
 /** The project's Web Push settings: its VAPID keys (or why there are none) and the push services it posts to. */
 export interface WebPushSettings {
@@ -37,7 +39,7 @@ const notAPushService: PushResult = { outcome: 'failed', error: 'The endpoint is
  * is sent when any device took it; a device the push service says is gone is removed; when
  * none took it, the row waits for a retry if any device may take it later, else it fails.
  */
-export const webPush: Sender = async (ctx, tx, rows) => {
+export async function webPush(ctx: DeliveryContext, tx: TransactionSql, rows: readonly DueRow[]): Promise<SendOutcome | Verdict> {
   const person = rows[0]!;
   const settings = ctx.webPush;
   if (!settings) return { status: 'skipped', error: 'The project has no VAPID keys' };
@@ -47,7 +49,7 @@ export const webPush: Sender = async (ctx, tx, rows) => {
     select id, endpoint, p256dh, auth from public.push_subscriptions where user_id = ${person.user_id} and kind = 'web' order by created_at`;
   if (!subscriptions.length) return { status: 'skipped', error: 'No browser of this person has notifications on' };
 
-  const { message } = await alertPush(rows, person.locale, person.time_zone);
+  const { message } = await alertPush(pushAlerts(rows), person.locale, person.time_zone);
   const results = await Promise.all(
     subscriptions.map((s) => (endpointAllowed(s.endpoint, settings.origins) ? sendWebPush(s, message, vapid) : Promise.resolve(notAPushService))),
   );
@@ -57,7 +59,17 @@ export const webPush: Sender = async (ctx, tx, rows) => {
   const sent = idsWhere('sent');
   if (sent.length) await tx`update public.push_subscriptions set last_sent_at = now() where id = any(${sent}::uuid[])`;
   return verdictOf(results);
-};
+}
+
+/** Each alert once (alertsOf: a repeat only when nothing newer is due), with what its link needs. */
+function pushAlerts(rows: readonly DueRow[]): PushAlert[] {
+  const ids = [...new Set(rows.map((r) => r.alert_id))];
+  // alertsOf keeps the alerts in the order they first appear in the rows.
+  return alertsOf(rows).map((alert, i) => {
+    const row = rows.find((r) => r.alert_id === ids[i])!;
+    return { ...alert, alert_id: row.alert_id, subject_type: row.subject_type, subject_id: row.subject_id };
+  });
+}
 
 function verdictOf(results: readonly PushResult[]): SendOutcome | Verdict {
   const errors = [...new Set(results.flatMap((r) => ('error' in r ? [r.error] : [])))].join('; ');

@@ -1,6 +1,6 @@
 import { toBase64Url } from '../_shared/alerts/webPush/base64url.ts';
 import type { Urgency, WebPushMessage } from '../_shared/alerts/webPush/send.ts';
-import { alertNotification, type Locale } from '../_shared/alerts/messages.ts';
+import { alertNotification, type AlertForText, type Locale } from '../_shared/alerts/messages.ts';
 
 /**
  * What a push about a person's due alerts carries: the notification's words in their
@@ -8,11 +8,9 @@ import { alertNotification, type Locale } from '../_shared/alerts/messages.ts';
  * topic). app/sw.ts reads the payload.
  */
 
-export interface PushAlert {
+/** An alert of the push (each once), with what its link needs. */
+export interface PushAlert extends AlertForText {
   alert_id: string;
-  kind: string;
-  severity: string;
-  params: Record<string, unknown>;
   subject_type: string;
   subject_id: string;
 }

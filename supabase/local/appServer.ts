@@ -35,6 +35,23 @@ function cacheControl(path: string): string {
   return path.startsWith(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
+/**
+ * The precompressed copy (scripts/precompress.ts) the browser accepts, brotli before gzip, or
+ * none. A coding listed with q=0 is refused, as RFC 9110 §12.5.3 says.
+ */
+export function chooseEncoding(acceptEncoding: string | undefined, file: string): { suffix: string; coding: string } | undefined {
+  const accepted = new Map<string, number>();
+  for (const part of (acceptEncoding ?? '').split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    if (name) accepted.set(name, q === undefined ? 1 : Number(q));
+  }
+  const wants = (coding: string) => (accepted.get(coding) ?? (accepted.has('*') ? accepted.get('*')! : 0)) > 0;
+  if (wants('br') && existsSync(`${file}.br`)) return { suffix: '.br', coding: 'br' };
+  if (wants('gzip') && existsSync(`${file}.gz`)) return { suffix: '.gz', coding: 'gzip' };
+  return undefined;
+}
+
 export interface AppServer {
   url: string;
   server: Server;
@@ -49,8 +66,9 @@ export interface AppServerOptions {
 }
 
 /**
- * A static server for the built app: files from app/dist, index.html for any other path
- * (client-side routes such as /invite/<token>), and /config.json naming the API.
+ * A static server for the built app: files from app/dist (their brotli or gzip copy when the
+ * browser accepts one), index.html for any other path (client-side routes such as
+ * /invite/<token>), and /config.json naming the API.
  */
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
   const root = resolve(options.distDir ?? appDistDir);
@@ -83,15 +101,20 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       file = join(root, 'index.html');
     }
     const path = file.slice(root.length);
+    const encoding = chooseEncoding(req.headers['accept-encoding'], file);
+    const sent = encoding ? file + encoding.suffix : file;
     res.writeHead(200, {
       'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
       'cache-control': cacheControl(path),
-      'content-length': statSync(file).size,
+      'content-length': statSync(sent).size,
+      ...(encoding ? { 'content-encoding': encoding.coding } : {}),
+      // Caches keep one copy per coding (and the plain one for clients that accept none).
+      ...(existsSync(`${file}.br`) || existsSync(`${file}.gz`) ? { vary: 'Accept-Encoding' } : {}),
       // The service worker may control the whole origin from /sw.js.
       'service-worker-allowed': '/',
     });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    else createReadStream(sent).pipe(res);
   });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

@@ -177,6 +177,50 @@ describe('escalation', () => {
   });
 });
 
+describe('repeats', () => {
+  const repeats = async () => (await sql<{ alert_id: string; role: string; round: number; channel: string }[]>`
+    select n.alert_id, m.role::text as role, n.round, n.channel from public.alert_notifications n
+    join public.workspace_members m on m.workspace_id = n.workspace_id and m.user_id = n.user_id
+    where n.workspace_id = ${ws} and n.reason = 'repeated' order by n.round, m.role, n.channel`);
+
+  it('tells a warning still firing unacknowledged again every interval, to the same people and channels, until it is acknowledged', async () => {
+    await sql`update public.workspaces set alert_repeat_after_minutes = 240 where id = ${ws}`;
+    const open = await raise('load_failed', 'warning', 'load-r1', '2026-05-04T09:00:00Z');
+    const seen = await raise('load_failed', 'warning', 'load-r2', '2026-05-04T09:00:00Z');
+    await sessions.media_buyer.rpc('acknowledge_alert', { alert_id: seen });
+    await sql`select private.repeat_alerts('2026-05-04T12:59:00Z', ${ws})`;
+    expect(await repeats()).toEqual([]);
+    await sql`select private.repeat_alerts('2026-05-04T13:00:00Z', ${ws})`;
+    const first = await repeats();
+    expect(first.map((r) => `${r.round} ${r.role} ${r.channel}`).sort()).toEqual([
+      '1 admin native_push', '1 admin telegram', '1 admin web_push', '1 media_buyer native_push', '1 media_buyer telegram', '1 media_buyer web_push',
+    ]);
+    expect(new Set(first.map((r) => r.alert_id))).toEqual(new Set([open]));
+    // The same minute again changes nothing; the next round comes four hours after the first repeat.
+    await sql`select private.repeat_alerts('2026-05-04T13:00:30Z', ${ws})`;
+    await sql`select private.repeat_alerts('2026-05-04T16:59:00Z', ${ws})`;
+    expect(await repeats()).toHaveLength(6);
+    await sql`select private.repeat_alerts('2026-05-04T17:00:00Z', ${ws})`;
+    expect((await repeats()).filter((r) => r.round === 2)).toHaveLength(6);
+    await sessions.admin.rpc('acknowledge_alert', { alert_id: open });
+    await sql`select private.repeat_alerts('2026-05-04T21:00:00Z', ${ws})`;
+    expect(await repeats()).toHaveLength(12);
+  });
+
+  it('never repeats info alerts, nor when the workspace switches repeats off, nor a repeat missed by more than a day', async () => {
+    await raise('payout_due', 'info', 'program-r', '2026-05-04T09:00:00Z');
+    await sql`select private.repeat_alerts('2026-05-04T13:00:00Z', ${ws})`;
+    expect(await repeats()).toEqual([]);
+    await raise('load_failed', 'warning', 'load-r3', '2026-05-04T09:00:00Z');
+    await sql`update public.workspaces set alert_repeat_after_minutes = null where id = ${ws}`;
+    await sql`select private.repeat_alerts('2026-05-04T13:00:00Z', ${ws})`;
+    expect(await repeats()).toEqual([]);
+    await sql`update public.workspaces set alert_repeat_after_minutes = 240 where id = ${ws}`;
+    await sql`select private.repeat_alerts('2026-05-05T13:00:01Z', ${ws})`;
+    expect(await repeats()).toEqual([]);
+  });
+});
+
 describe('the delivery log', () => {
   it('each person reads what they were sent; admins read the workspace\'s; nobody writes it', async () => {
     await raise('load_failed', 'warning', 'load-4', '2026-05-04T09:00:00Z');

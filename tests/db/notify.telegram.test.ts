@@ -115,6 +115,16 @@ describe('alerts on Telegram', () => {
     expect(text).toContain('🔴 Загрузка «b.csv» не удалась: y');
   }, 60_000);
 
+  it('keeps Telegram\'s pace of one message a second to a chat, across delivery runs', async () => {
+    await own.sql`select private.raise_alert(${workspace}, 'load_failed', 'warning', 'load', 'p1', '{"file_name": "p1.csv", "error": "x"}')`;
+    await expect.poll(() => telegram.messages.length, { timeout: 20_000, interval: 20 }).toBe(1);
+    // The next alert at once: its run (the outbox trigger's) waits for the first run's send to count.
+    await own.sql`select private.raise_alert(${workspace}, 'load_failed', 'warning', 'load', 'p2', '{"file_name": "p2.csv", "error": "y"}')`;
+    await expect.poll(() => telegram.messages.length, { timeout: 20_000, interval: 20 }).toBe(2);
+    expect(telegram.messages.map((m) => m.chatId)).toEqual(['1001', '1001']);
+    expect(telegram.messages[1]!.at - telegram.messages[0]!.at).toBeGreaterThanOrEqual(1000);
+  }, 60_000);
+
   it('an alert that ended while its message waited is not sent', async () => {
     // Raised and ended in one transaction: its rows are due at once, but delivery (asked after
     // the commit) finds the alert over. Whichever run takes them (this one, or the one the

@@ -81,6 +81,27 @@ describe('sign-in errors say what to do', () => {
   }, 60_000);
 });
 
+describe('a sign-in that works after one that did not', () => {
+  it('takes the earlier "wrong password" toast away with it', async () => {
+    const user = await person('second-try');
+    const context = await newAppContext(browser, { device: 'phone', locale: 'en-US', clientIp });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/sign-in`);
+    await fillIn(page, 'sign-in', 'email', user.email);
+    await fillIn(page, 'sign-in', 'password', 'not-the-password-3');
+    await submit(page, 'sign-in');
+    expect(await toastMessage(page)).toBe('Wrong email or password. Check both, or reset the password.');
+    // The toast is still up (errors stay 8 s) when the right password goes in.
+    await fillIn(page, 'sign-in', 'password', 'correct-horse-7');
+    await submit(page, 'sign-in');
+    await page.waitForURL('**/app/summary', { timeout: 15_000 });
+    await shows(screen(page, 'summary'));
+    const stale = page.locator('ion-toast .toast-message').filter({ visible: true, hasText: 'Wrong email or password' });
+    await expect.poll(() => stale.count(), { timeout: 3_000 }).toBe(0);
+    await context.close();
+  }, 60_000);
+});
+
 describe('password recovery', () => {
   it('the emailed link signs in to a new-password form; the new password works', async () => {
     const user = await person('recovers');

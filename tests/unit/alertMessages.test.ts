@@ -26,6 +26,15 @@ describe('alert messages', () => {
     expect(momentText('2026-05-03T21:30:00Z', 'ru', 'Europe/Moscow')).toBe('04.05.2026 00:30 (Europe/Moscow)');
   });
 
+  it('marks an alert told again because it still fires unacknowledged, in either language', () => {
+    expect(alertMessage([{ ...failed, repeated: true }], 'en', 'UTC')).toBe('🔁 Still unresolved: ⚠️ The load of “spend.csv” failed: Line 7: no date');
+    expect(alertMessage([{ ...failed, repeated: true }, failed], 'ru', 'UTC').split('\n')).toEqual([
+      'ArbiDesk: 2 оповещения',
+      '🔁 Всё ещё не решено: ⚠️ Загрузка «spend.csv» не удалась: Line 7: no date',
+      '⚠️ Загрузка «spend.csv» не удалась: Line 7: no date',
+    ]);
+  });
+
   it('puts several alerts under one heading, counted as Russian counts', () => {
     const many = (n: number) => alertMessage(Array.from({ length: n }, () => failed), 'ru', 'UTC').split('\n')[0];
     expect(alertMessage([failed], 'ru', 'UTC')).toBe(alertLine(failed, 'ru', 'UTC'));

@@ -136,6 +136,7 @@ describe('the push about a person\'s alerts', () => {
     expect(message).toMatchObject({ urgency: 'normal', ttlSeconds: 12 * 3600 });
     expect((await alertPush([cap], 'en', 'UTC')).payload).toMatchObject({ title: 'Cap reached', body: 'Cap of “Golden Fox · KZ” reached: 20 of 20', url: '/app/offers/golden%20fox' });
     expect((await alertPush([cap], 'en', 'UTC')).message.urgency).toBe('low');
+    expect((await alertPush([{ ...failed, repeated: true }], 'ru', 'UTC')).payload.body).toBe('Всё ещё не решено: Загрузка «moloco-март.csv» не удалась: Строка 7: нет даты');
   });
 
   it('several: counted in the heading, a line each with times in the person\'s zone, the alert centre, the most severe\'s urgency', async () => {

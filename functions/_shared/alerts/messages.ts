@@ -11,6 +11,8 @@ export interface AlertForText {
   kind: string;
   severity: string;
   params: Record<string, unknown>;
+  /** Told again because it still fires unacknowledged (the workspace's repeat interval). */
+  repeated?: boolean;
 }
 
 const sources: Record<Locale, Record<string, string>> = {
@@ -102,7 +104,8 @@ function ruAlerts(n: number): string {
 
 /** The message for several alerts due to one person on one channel at once: one line each, under a heading when more than one. */
 export function alertMessage(alerts: readonly AlertForText[], locale: Locale, timeZone: string): string {
-  const lines = alerts.map((a) => alertLine(a, locale, timeZone));
+  const still = locale === 'ru' ? '🔁 Всё ещё не решено: ' : '🔁 Still unresolved: ';
+  const lines = alerts.map((a) => (a.repeated ? still : '') + alertLine(a, locale, timeZone));
   if (lines.length === 1) return lines[0] ?? '';
   const heading = locale === 'ru' ? `ArbiDesk: ${ruAlerts(alerts.length)}` : `ArbiDesk: ${alerts.length} alerts`;
   return [heading, ...lines].join('\n');
@@ -122,7 +125,8 @@ export function alertNotification(alerts: readonly AlertForText[], locale: Local
   const [only] = alerts;
   if (alerts.length === 1 && only) {
     const title = kindTitles[locale][only.kind] ?? (locale === 'ru' ? 'Оповещение ArbiDesk' : 'ArbiDesk alert');
-    return { title, body: alertSentence(only, locale, timeZone) };
+    const still = only.repeated ? (locale === 'ru' ? 'Всё ещё не решено: ' : 'Still unresolved: ') : '';
+    return { title, body: still + alertSentence(only, locale, timeZone) };
   }
   const [title, ...lines] = alertMessage(alerts, locale, timeZone).split('\n');
   return { title: title ?? '', body: lines.join('\n') };
