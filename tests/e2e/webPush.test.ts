@@ -1,27 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../supabase/local/appServer.ts';
-import { alertPush, type PushAlert } from '../../functions/notify/webPushMessage.ts';
-import { encryptPayload } from '../../functions/_shared/alerts/webPush/encryption.ts';
+import { startStack, type Stack } from '../../supabase/local/stack.ts';
 import { closeToasts, plain, screen, shows, signInThroughUi, toastMessage } from '../support/appDriver.ts';
 import { serveTestApp } from '../support/appServer.ts';
 import { seriousAxeViolations } from '../support/axe.ts';
-import { cleanUpBrowserTest, launchChromium, newAppContext, type devices } from '../support/browser.ts';
-import { db, stack } from '../support/clients.ts';
+import { launchChromium, newAppContext, type devices } from '../support/browser.ts';
+import { freePort } from '../support/globalSetup.ts';
+import { PushServiceFake } from '../support/pushServiceFake.ts';
 import { PushSubscriber } from '../support/pushSubscriber.ts';
 import { createUser, testPassword, type TestUser } from '../support/users.ts';
 
 /**
- * Web Push in a real Chromium (#15): the app's own service worker gets a push carrying what
- * the notify function sends for an alert and shows it (title, body, the alert's link); the
+ * Web Push in a real Chromium (#15): the app's own service worker gets the push the notify
+ * function sent for a failed load (taken from a local push service and decrypted with the
+ * subscription's keys, as the browser would) and shows it (title, body, the load's link); the
  * profile's "Notifications on this device" explains each state in Russian and English on a
  * phone and a tablet, lists the person's devices and removes one. Chromium's PushManager
  * subscribes through Google's push service, which cannot be reached from here: the push is
  * delivered to the worker through the DevTools protocol (ServiceWorker.deliverPushMessage), as
- * DevTools' own "Push" button does.
+ * DevTools' own "Push" button does. A stack of its own, whose functions post to the stand-in.
  */
-const sql = db();
-const clientIp = { apiUrl: stack.apiUrl, ip: '203.0.113.231' };
+const push = new PushServiceFake();
+let own: Stack;
+let dataDir: string;
+let sql: Sql;
+let clientIp: { apiUrl: string; ip: string };
 const timeZone = 'Asia/Vladivostok';
 let app: AppServer;
 let browser: Browser;
@@ -59,7 +67,12 @@ function englishWords(text: string): string[] {
 }
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([serveTestApp(stack), launchChromium()]);
+  await push.start();
+  dataDir = mkdtempSync(join(tmpdir(), 'arbidesk-webpush-e2e-'));
+  own = await startStack({ dataDir, apiPort: 0, dbPort: await freePort(), functionSecrets: { WEB_PUSH_ORIGINS: push.origin, DENO_CERT: push.caFile } });
+  sql = own.sql;
+  clientIp = { apiUrl: own.apiUrl, ip: '203.0.113.231' };
+  [app, browser] = await Promise.all([serveTestApp({ apiUrl: own.apiUrl, anonKey: own.keys.anonKey, vapidPublicKey: own.vapidPublicKey }), launchChromium()]);
   person = await createUser(sql, 'webpush-e2e');
   const [row] = await sql<{ id: string }[]>`insert into public.workspaces (name, created_by) values ('Push Apps', ${person.id}) returning id`;
   workspaceId = row?.id ?? '';
@@ -67,7 +80,13 @@ beforeAll(async () => {
   await sql`update public.profiles set time_zone = ${timeZone} where user_id = ${person.id}`;
 }, 120_000);
 
-afterAll(() => cleanUpBrowserTest({ browser, app, sql, workspaceIds: [workspaceId], personId: person?.id }));
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await own?.stop();
+  await push.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('Web Push in the browser', () => {
   it('the app\'s service worker shows the push the function sends for an alert, with its title, body and link', async () => {
@@ -89,24 +108,25 @@ describe('Web Push in the browser', () => {
     expect(await section(page).locator('ion-toggle').getAttribute('data-push-state')).toBe('off');
     await closeToasts(page);
 
-    // What the function sends for a real alert: its payload, encrypted for a browser and read back as that browser would.
-    const [alert] = await sql<PushAlert[]>`select private.raise_alert(${workspaceId}, 'cap_reached', 'critical', 'offer', 'golden-fox/KZ',
-      '{"offer": "Golden Fox", "geo": "KZ", "used": 20, "limit": 20}')::text as alert_id, 'cap_reached' as kind, 'critical' as severity,
-      '{"offer": "Golden Fox", "geo": "KZ", "used": 20, "limit": 20}'::jsonb as params, 'offer' as subject_type, 'golden-fox/KZ' as subject_id`;
-    const { message } = await alertPush([alert!], 'ru', timeZone);
+    // A load fails; the notify function pushes it to the person's browser (the stand-in's endpoint); the browser's keys read it.
     const browserKeys = new PushSubscriber();
-    const delivered = browserKeys.decrypt(Buffer.from(await encryptPayload(new TextEncoder().encode(message.payload), browserKeys.keys))).toString();
+    await sql`insert into public.push_subscriptions (user_id, kind, endpoint, p256dh, auth, platform, device_name)
+      values (${person.id}, 'web', ${push.subscribe(own.vapidPublicKey)}, ${browserKeys.keys.p256dh}, ${browserKeys.keys.auth}, 'web', 'Chromium')`;
+    const [load] = await sql`insert into public.etl_loads (workspace_id, source, file_name, status) values (${workspaceId}, 'tw_events', 'moloco-май.csv', 'running') returning id`;
+    await sql`update public.etl_loads set status = 'failed', finished_at = now(), error_summary = 'Строка 3: нет даты' where id = ${load?.id}`;
+    await expect.poll(() => push.messages.length, { timeout: 20_000, interval: 100 }).toBe(1);
+    const delivered = browserKeys.decrypt(push.messages[0]!.body).toString();
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: app.url, registrationId, data: delivered });
 
     const shown = async () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown })));
     await expect.poll(shown, { timeout: 10_000 }).toHaveLength(1);
     const [notification] = await shown();
-    expect(notification).toEqual({ title: 'Кап исчерпан', body: 'Кап «Golden Fox · KZ» исчерпан: 20 из 20', tag: JSON.parse(message.payload).tag, data: { url: '/app/offers/golden-fox' } });
+    expect(notification).toEqual({ title: 'Загрузка не удалась', body: 'Загрузка «moloco-май.csv» не удалась: Строка 3: нет даты', tag: (JSON.parse(delivered) as { tag: string }).tag, data: { url: `/app/loads/${load?.id}` } });
 
     // A newer push about the same alert replaces the shown notification (same tag); one that cannot be read still shows one.
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: app.url, registrationId, data: delivered });
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: app.url, registrationId, data: 'not json' });
-    await expect.poll(async () => (await shown()).map((n) => n.title).sort(), { timeout: 10_000 }).toEqual(['ArbiDesk', 'Кап исчерпан']);
+    await expect.poll(async () => (await shown()).map((n) => n.title).sort(), { timeout: 10_000 }).toEqual(['ArbiDesk', 'Загрузка не удалась']);
     await page.context().close();
   }, 120_000);
 
