@@ -130,6 +130,61 @@ describe('Web Push in the browser', () => {
     await page.context().close();
   }, 120_000);
 
+  it('turning on registers this browser\'s subscription (made with the project\'s key) for the person; its pushes arrive; turning off removes it', async () => {
+    await sql`delete from public.push_subscriptions where user_id = ${person.id}`;
+    // Google's push service cannot be reached, so PushManager answers as it would with a subscription
+    // at the local push service, whose keys the test holds; everything else is the browser's own.
+    const browserKeys = new PushSubscriber();
+    const endpoint = push.subscribe(own.vapidPublicKey);
+    const page = await openProfile({
+      device: 'tablet', language: 'en', serviceWorkers: 'allow',
+      setup: async (context) => {
+        await context.grantPermissions(['notifications'], { origin: app.url });
+        await context.addInitScript(({ endpoint, p256dh, auth }) => {
+          const bytes = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4)), (c) => c.charCodeAt(0)).buffer;
+          let current: PushSubscription | null = null;
+          const record = window as unknown as { subscribedWith?: string };
+          PushManager.prototype.getSubscription = async () => current;
+          PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
+            const key = new Uint8Array(options?.applicationServerKey as ArrayBuffer);
+            record.subscribedWith = btoa(String.fromCharCode(...key)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+            current = {
+              endpoint, expirationTime: null, options: { applicationServerKey: key.buffer, userVisibleOnly: true },
+              getKey: (name: PushEncryptionKeyName) => bytes(name === 'p256dh' ? p256dh : auth),
+              unsubscribe: async () => ((current = null), true),
+              toJSON: () => ({ endpoint, keys: { p256dh, auth } }),
+            } as unknown as PushSubscription;
+            return current;
+          };
+        }, { endpoint, ...browserKeys.keys });
+      },
+    });
+    expect(await section(page).locator('[data-push-state]').getAttribute('data-push-state')).toBe('off');
+    await section(page).locator('ion-toggle').click();
+    expect(await toastMessage(page)).toBe('Notifications are on for this device.');
+    await closeToasts(page);
+    expect(await page.evaluate(() => (window as unknown as { subscribedWith?: string }).subscribedWith)).toBe(own.vapidPublicKey);
+    await expect.poll(() => section(page).locator('ion-toggle').getAttribute('data-push-state')).toBe('on');
+    expect(await sql`select kind, endpoint, p256dh, auth, platform, device_name from public.push_subscriptions where user_id = ${person.id}`)
+      .toEqual([{ kind: 'web', endpoint, ...browserKeys.keys, platform: 'web', device_name: 'Chrome · Linux' }]);
+    expect(plain(await section(page).locator('[data-push-device="web"]').innerText())).toContain('Chrome · Linux · this device');
+    expect(await seriousAxeViolations(page, section(page))).toEqual([]);
+
+    // A failed load now reaches this browser's subscription.
+    const pushed = push.messages.length;
+    await sql`insert into public.etl_loads (workspace_id, source, file_name, status, finished_at, error_summary) values (${workspaceId}, 'tw_events', 'on.csv', 'running', null, null)`;
+    await sql`update public.etl_loads set status = 'failed', finished_at = now(), error_summary = 'x' where workspace_id = ${workspaceId} and file_name = 'on.csv'`;
+    await expect.poll(() => push.messagesTo(endpoint).length, { timeout: 20_000, interval: 100 }).toBe(1);
+    expect(JSON.parse(browserKeys.decrypt(push.messagesTo(endpoint)[0]!.body).toString())).toMatchObject({ title: 'Load failed', body: 'The load of “on.csv” failed: x' });
+    expect(push.messages.length).toBe(pushed + 1);
+
+    await section(page).locator('ion-toggle').click();
+    expect(await toastMessage(page)).toBe('Notifications are off for this device.');
+    await expect.poll(() => section(page).locator('ion-toggle').getAttribute('data-push-state')).toBe('off');
+    expect(await sql`select id from public.push_subscriptions where user_id = ${person.id}`).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it('explains each state in Russian and English on a phone and a tablet, lists the devices and removes one', async () => {
     await sql`delete from public.push_subscriptions where user_id = ${person.id}`;
     await sql`insert into public.push_subscriptions (user_id, kind, endpoint, p256dh, auth, platform, device_name, created_at, last_sent_at) values
