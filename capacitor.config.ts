@@ -1,3 +1,4 @@
+/// <reference types="@capacitor/push-notifications" />
 import type { CapacitorConfig } from '@capacitor/cli';
 
 /**
@@ -10,6 +11,10 @@ const config: CapacitorConfig = {
   appId: 'app.arbidesk',
   appName: 'ArbiDesk',
   webDir: 'app/dist',
+  plugins: {
+    // An alert that comes while the app is open still shows: iOS hides it by default.
+    PushNotifications: { presentationOptions: ['badge', 'sound', 'alert'] },
+  },
 };
 
 export default config;

@@ -9,6 +9,7 @@ import { SideMenu } from './components/SideMenu.tsx';
 import { UpdateToast } from './components/UpdateToast.tsx';
 import { retryConnection } from './lib/backend.ts';
 import { applyLanguage } from './lib/i18n.ts';
+import { nativePush } from './lib/nativePush.ts';
 import { applyTheme } from './lib/theme.ts';
 import { destinationsFor } from './navigation.ts';
 import MainTabs from './pages/MainTabs.tsx';
@@ -38,6 +39,9 @@ function Shell() {
     // A recovery link that Auth sent to the site root instead of /reset-password.
     if (recovering && location.pathname !== '/reset-password') router.push('/reset-password', 'root', 'replace');
   }, [recovering, location.pathname, router]);
+
+  // A tapped notification on a phone opens the screen it names.
+  useEffect(() => nativePush?.onLink((path) => router.push(path)), [router]);
 
   return (
     <IonSplitPane contentId="main" when="(min-width: 768px)">

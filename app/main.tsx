@@ -1,4 +1,5 @@
 import { setupIonicReact } from '@ionic/react';
+import i18next from 'i18next';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@ionic/react/css/core.css';
@@ -12,10 +13,12 @@ import './theme/variables.css';
 import './theme/app.css';
 import App from './App.tsx';
 import { StartupProblem } from './components/StartupProblem.tsx';
-import { connectBackend } from './lib/backend.ts';
+import { backendClient, connectBackend } from './lib/backend.ts';
 import { loadAppConfig } from './lib/config.ts';
 import type { DataApi } from './lib/dataApi.ts';
 import { initI18n } from './lib/i18n.ts';
+import { nativePush } from './lib/nativePush.ts';
+import { registerNativeDevice } from './lib/nativePushApi.ts';
 import { registerServiceWorker } from './lib/serviceWorker.ts';
 import { forgetAlerts } from './lib/alertsCache.ts';
 import { forgetCaps } from './lib/capsCache.ts';
@@ -44,6 +47,14 @@ function loadPersonalData(userId: string): void {
   void useProfile.getState().load(userId);
 }
 
+/** On a phone (the Capacitor build), the signed-in person's alerts come as notifications; a browser has Web Push instead. */
+function enableNativePush(): void {
+  if (!nativePush) return;
+  const channels = { alerts: i18next.t('nativePush.alertsChannel'), critical: i18next.t('nativePush.criticalChannel') };
+  nativePush.enable((device) => registerNativeDevice(backendClient(), device), channels)
+    .catch((error: unknown) => console.warn('Notifications could not be set up on this phone.', error));
+}
+
 /** Keeps the session store in step with supabase-js and loads or clears what belongs to the person. */
 function followSession(dataApi: DataApi): void {
   dataApi.watchSession((user, event) => {
@@ -56,6 +67,7 @@ function followSession(dataApi: DataApi): void {
       useAlerts.getState().clear();
       useCaps.getState().clear();
       if (event === 'SIGNED_OUT') {
+        void nativePush?.disable().catch((error: unknown) => console.warn('This phone could not give up its notifications.', error));
         forgetSummaries();
         forgetAlerts();
         forgetCaps();
@@ -67,7 +79,10 @@ function followSession(dataApi: DataApi): void {
     useSummary.getState().resume(user.id, rememberedWorkspaceId(user.id));
     // Token refreshes and updates keep the person. The loads leave in a microtask, before the first render's long
     // task: auth-js (2.109, onAuthStateChange) lets a listener read the session; only awaiting a refresh inside it could deadlock.
-    queueMicrotask(() => loadPersonalData(user.id));
+    queueMicrotask(() => {
+      loadPersonalData(user.id);
+      enableNativePush();
+    });
   });
 }
 
@@ -85,6 +100,8 @@ async function start(): Promise<void> {
   const texts = initI18n(usePreferences.getState().language);
   setupIonicReact();
   registerServiceWorker((activate) => useConnection.getState().offerUpdate(activate));
+  // A tap on a notification may be what started the app: heard before anything renders.
+  void nativePush?.listen();
   const container = document.getElementById('root');
   if (!container) throw new Error('index.html has no #root');
   const root = createRoot(container);

@@ -140,7 +140,7 @@ export async function capsForecastBench(options: { days?: number; share?: number
     const total = summarize(all);
     const totalLine = summarize(allLine);
     // Does the confidence shown beside "runs out ≈ 15:40" mean anything? Errors by its band.
-    const bands = [['≥ 0.6', 0.6, 1.01], ['0.3–0.6', 0.3, 0.6], ['< 0.3', 0, 0.3]] as const;
+    const bands = [['≥ 0.75', 0.75, 1.01], ['0.6–0.75', 0.6, 0.75], ['0.45–0.6', 0.45, 0.6], ['< 0.45', 0, 0.45]] as const;
     const byConfidence = bands.map(([label, low, high]) => {
       const band = cases.filter((c) => c.forecast && c.confidence >= low && c.confidence < high);
       const errors = summarize(band.map((c) => Math.abs(minutes(c.forecast!.getTime() - c.truth.getTime()))));

@@ -336,7 +336,7 @@ export function createDataApi(client: SupabaseClient) {
     async loadErrors(loadId: string, offset: number, limit: number): Promise<{ errors: LoadRowError[]; total: number }> {
       const result = await client
         .from('etl_load_errors')
-        .select('line, column_name, value, reason', { count: 'exact' })
+        .select('line, column_name, value, reason, record', { count: 'exact' })
         .eq('load_id', loadId)
         .order('line')
         .order('id')
@@ -344,6 +344,12 @@ export function createDataApi(client: SupabaseClient) {
         .retry(false);
       const rows = dataOf(result);
       return { errors: readAs(array((row) => row), rows, 'rejected rows').map(toLoadRowError), total: result.count ?? 0 };
+    },
+
+    /** The load's file header names (null before its first slice, and for loads older than 20261209180000). */
+    async loadFileColumns(loadId: string): Promise<string[] | null> {
+      const rows = dataOf(await client.from('etl_loads').select('file_columns').eq('id', loadId).retry(false));
+      return readAs(array(object({ file_columns: nullable(array(text)) })), rows, 'load header')[0]?.file_columns ?? null;
     },
 
     rollbackLoad: async (loadId: string): Promise<LoadRecord> => toLoadRecord(dataOf(await client.rpc('rollback_load', { load_id: loadId }))),

@@ -1,5 +1,5 @@
 import type { SavedMapping, SourceName } from '../../functions/_shared/etl/index.ts';
-import { decimal, nullable, object, oneOf, readAs, text, uuid } from './guards.ts';
+import { array, decimal, nullable, object, oneOf, readAs, text, uuid } from './guards.ts';
 import { loadStatuses, type LoadStatus, type MemberRole } from './dataApi.ts';
 
 export const uploadSources = ['tw_events', 'tw_clicks', 'ad_spend'] as const satisfies readonly SourceName[];
@@ -37,6 +37,8 @@ export interface LoadRowError {
   column: string | null;
   value: string | null;
   reason: string;
+  /** The record's fields as read (for the rejected-rows file); null when it could not be read or kept. */
+  record?: string[] | null;
 }
 
 export const loadRecordColumns =
@@ -86,11 +88,11 @@ export function toLoadRecord(row: unknown): LoadRecord {
   };
 }
 
-export const readLoadRowError = object({ line: nullable(decimal), column_name: nullable(text), value: nullable(text), reason: text });
+export const readLoadRowError = object({ line: nullable(decimal), column_name: nullable(text), value: nullable(text), reason: text, record: nullable(array(text)) });
 
 export function toLoadRowError(row: unknown): LoadRowError {
   const e = readAs(readLoadRowError, row, 'rejected row');
-  return { line: e.line, column: e.column_name, value: e.value, reason: e.reason };
+  return { line: e.line, column: e.column_name, value: e.value, reason: e.reason, record: e.record };
 }
 
 /** Statuses after which a load changes no more by itself. */
@@ -114,10 +116,31 @@ function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
-/** The rejected rows as a CSV file a spreadsheet opens: line, column, value, reason. */
-export function rejectedRowsCsv(errors: LoadRowError[]): string {
-  const lines = [['line', 'column', 'value', 'reason'].join(',')];
-  for (const e of errors) lines.push([e.line, e.column, e.value, e.reason].map(csvField).join(','));
+/**
+ * The rejected rows as a CSV file a spreadsheet opens. With the file's header (`fileColumns`,
+ * loads since 20261209180000): one row per rejected record — its line, its reasons, then its
+ * own cells under the file's own column names — so the cells can be fixed and, without the two
+ * first columns, uploaded again. Without it (older loads): line, column, value, reason.
+ */
+export function rejectedRowsCsv(errors: LoadRowError[], fileColumns: string[] | null = null): string {
+  if (!fileColumns) {
+    const lines = [['line', 'column', 'value', 'reason'].join(',')];
+    for (const e of errors) lines.push([e.line, e.column, e.value, e.reason].map(csvField).join(','));
+    return `${lines.join('\r\n')}\r\n`;
+  }
+  const records = new Map<string, { line: number | null; reasons: string[]; cells: string[] | null }>();
+  for (const e of errors) {
+    const key = e.line === null ? `?${records.size}` : String(e.line);
+    const seen = records.get(key) ?? { line: e.line, reasons: [], cells: null };
+    seen.reasons.push(e.reason);
+    seen.cells ??= e.record ?? null;
+    records.set(key, seen);
+  }
+  const lines = [['line', 'reason', ...fileColumns].map(csvField).join(',')];
+  for (const r of records.values()) {
+    const cells = Array.from({ length: Math.max(fileColumns.length, r.cells?.length ?? 0) }, (_, i) => r.cells?.[i] ?? '');
+    lines.push([r.line, r.reasons.join('; '), ...cells].map(csvField).join(','));
+  }
   return `${lines.join('\r\n')}\r\n`;
 }
 

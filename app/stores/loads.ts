@@ -105,7 +105,7 @@ export const useLoads = create<LoadsState>()((set, get) => ({
         all.push(...page.errors);
         if (page.errors.length < 1_000) break;
       }
-      downloadText(rejectedRowsFileName(load.fileName), rejectedRowsCsv(all));
+      downloadText(rejectedRowsFileName(load.fileName), rejectedRowsCsv(all, await api().loadFileColumns(load.id)));
     } catch (error) {
       reportError(error);
     } finally {

@@ -21,10 +21,20 @@ export interface LoadRequest {
 export async function writeErrors(sql: Sql, load: { loadId: string; workspaceId: string }, errors: RowError[]): Promise<void> {
   if (errors.length === 0) return;
   await sql`
-    insert into public.etl_load_errors (load_id, workspace_id, line, column_name, value, reason)
-    select ${load.loadId}, ${load.workspaceId}, e.line, e.column_name, e.value, e.reason
+    insert into public.etl_load_errors (load_id, workspace_id, line, column_name, value, reason, record)
+    select ${load.loadId}, ${load.workspaceId}, e.line, e.column_name, e.value, e.reason, e.record::jsonb
     from unnest(${errors.map((e) => e.line)}::bigint[], ${errors.map((e) => e.column)}::text[],
-      ${errors.map((e) => e.value)}::text[], ${errors.map((e) => e.message)}::text[]) as e(line, column_name, value, reason)`;
+      ${errors.map((e) => e.value)}::text[], ${errors.map((e) => e.message)}::text[],
+      ${errors.map(keptRecord)}::text[]) as e(line, column_name, value, reason, record)`;
+}
+
+/** Longest record kept (as JSON) for the rejected-rows file: a runaway quote must not store the file again. */
+const maxRecordChars = 8_000;
+
+function keptRecord(error: RowError): string | null {
+  if (!error.record) return null;
+  const json = JSON.stringify(error.record);
+  return json.length > maxRecordChars ? null : json;
 }
 
 async function savedMapping(sql: Sql, workspaceId: string, source: SourceName): Promise<unknown> {

@@ -328,7 +328,7 @@ async function parseSlice(
       resumes = 0, advanced_at = now()
     where load_id = ${loadId}`;
   await conn`update public.etl_loads set rows_read = ${rowsRead}, rows_accepted = ${rowsAccepted}, rows_rejected = ${rowsRejected},
-    phase = ${fileEnds ? 'merging' : 'parsing'} where id = ${loadId}`;
+    phase = ${fileEnds ? 'merging' : 'parsing'}, file_columns = ${JSON.stringify(header.names)}::text::jsonb where id = ${loadId}`;
   await conn.unsafe('commit');
   return { next: checkpoint.next_slice + 1 };
 }

@@ -1,8 +1,10 @@
 import type { TransactionSql } from 'postgres';
-import { alertMessage, type AlertForText, type Locale } from '../_shared/alerts/messages.ts';
+import { alertMessage, type Locale } from '../_shared/alerts/messages.ts';
 import { sendSlack } from '../_shared/alerts/slack.ts';
 import { sendTelegram, type InlineKeyboard, type SendOutcome } from '../_shared/alerts/telegram.ts';
 import type { DeliveryContext, DueRow, Verdict } from './deliver.ts';
+import { alertsOf } from './dueAlerts.ts';
+import { nativePush } from './nativePush.ts';
 import { webPush } from './webPush.ts';
 
 /**
@@ -12,20 +14,6 @@ import { webPush } from './webPush.ts';
  * transaction, for a channel that reads or tidies its own addresses (push subscriptions).
  */
 export type Sender = (ctx: DeliveryContext, tx: TransactionSql, rows: readonly DueRow[]) => Promise<SendOutcome | Verdict>;
-
-/**
- * The rows' alerts as the shared wording takes them, each alert once (its first message and a
- * repeat can fall due together after quiet hours): a repeat only when nothing newer is due.
- */
-export function alertsOf(rows: readonly DueRow[]): AlertForText[] {
-  const byAlert = new Map<string, AlertForText>();
-  for (const r of rows) {
-    const repeated = r.reason === 'repeated';
-    const seen = byAlert.get(r.alert_id);
-    if (!seen || (seen.repeated && !repeated)) byAlert.set(r.alert_id, { kind: r.kind, severity: r.severity, params: r.params, repeated });
-  }
-  return [...byAlert.values()];
-}
 
 /** An "Acknowledge" button per alert of the message (the bot's webhook acknowledges as the chat's person); at most 8. */
 function acknowledgeButtons(rows: readonly DueRow[], locale: Locale): InlineKeyboard {
@@ -52,4 +40,4 @@ const slack: Sender = async (ctx, _tx, rows) => {
   return sendSlack(channel.slack_url, alertMessage(alertsOf(rows), channel.locale, channel.time_zone));
 };
 
-export const senders: Partial<Record<string, Sender>> = { telegram, slack, web_push: webPush };
+export const senders: Partial<Record<string, Sender>> = { telegram, slack, native_push: nativePush, web_push: webPush };

@@ -2,6 +2,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import type { Locale } from '../_shared/alerts/messages.ts';
 import type { SendOutcome } from '../_shared/alerts/telegram.ts';
 import { senders } from './channels.ts';
+import type { NativePushSettings } from './nativePush.ts';
 import { isPaced, Pacer } from './pacing.ts';
 import type { WebPushSettings } from './webPush.ts';
 
@@ -23,6 +24,8 @@ export interface DeliveryContext {
   telegram: TelegramSettings;
   /** Webhook URLs are posted to only under this origin (SLACK_WEBHOOK_ORIGIN; Slack's own host by default). */
   slackOrigin: string;
+  /** FCM for the Capacitor app (FIREBASE_SERVICE_ACCOUNT and the rest: nativePush.ts). */
+  nativePush: NativePushSettings;
   /** VAPID keys and the push services' origins (web_push); without it web push is skipped. */
   webPush?: WebPushSettings;
   /** Rows claimed per transaction. */

@@ -12,7 +12,15 @@ const telegram = { apiUrl: Deno.env.get('TELEGRAM_API_URL') ?? 'https://api.tele
 // Slack webhooks are posted to only under this origin: a stored URL cannot point the function elsewhere.
 const slackOrigin = Deno.env.get('SLACK_WEBHOOK_ORIGIN') || 'https://hooks.slack.com/';
 
+const nativePush = {
+  serviceAccount: Deno.env.get('FIREBASE_SERVICE_ACCOUNT') || undefined,
+  apiUrl: Deno.env.get('FCM_API_URL') || 'https://fcm.googleapis.com',
+  iidUrl: Deno.env.get('IID_API_URL') || 'https://iid.googleapis.com',
+  iosBundleId: Deno.env.get('FCM_IOS_BUNDLE_ID') || undefined,
+  apnsSandbox: Deno.env.get('FCM_APNS_SANDBOX') === 'true',
+};
+
 // Web Push: the project's VAPID keys, and the push services a stored endpoint may point at (never an internal address).
 const webPush = webPushSettings((name) => Deno.env.get(name));
 
-Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin, webPush })));
+Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin, nativePush, webPush })));

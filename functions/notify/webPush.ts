@@ -1,8 +1,7 @@
 import { endpointAllowed, parseOriginAllowlist } from '../_shared/alerts/webPush/origins.ts';
 import { sendWebPush, type PushResult } from '../_shared/alerts/webPush/send.ts';
 import { readVapidKeys, type VapidKeys } from '../_shared/alerts/webPush/vapid.ts';
-// channels.ts registers this sender and lends it alertsOf(): webPush is a function declaration, so the cycle is safe.
-import { alertsOf } from './channels.ts';
+import { alertsOf } from './dueAlerts.ts';
 import type { DeliveryContext, DueRow, Verdict } from './deliver.ts';
 import type { TransactionSql } from 'postgres';
 import type { SendOutcome } from '../_shared/alerts/telegram.ts';

@@ -61,8 +61,22 @@ describe('the exhaustion forecast', () => {
       used: 10, status: 'ok', curve_source: 'offer', expected_total: 40,
       runs_out_at: '2026-03-16T17:00:00Z', spend_at_risk: 40,
     });
-    // Every past day had the same shape: the back-test predicted each of them exactly.
-    expect(row?.confidence).toBe(1);
+    // Every past day had the same shape (the back-test predicted each exactly), but 10
+    // conversions pin today's pace only to about ±1/√10: 1 × (1 − 0.316) = 0.68.
+    expect(row?.confidence).toBe(0.68);
+  });
+
+  it('trusts the same curve more as the day\'s conversions add up', async () => {
+    const t = await team('Forecast evidence');
+    const few = await cappedOffer(sql, t, 'FEW', { cap_limit: 300 });
+    const many = await cappedOffer(sql, t, 'MANY', { cap_limit: 300 });
+    await skewedHistory(t, 'few');
+    await skewedHistory(t, 'many');
+    await morning(t, 'few', 4);
+    await morning(t, 'many', 40);
+    const usage = await refreshCaps(sql, t, noon);
+    expect(usage(few.offer)[0]?.confidence).toBe(0.5);
+    expect(usage(many.offer)[0]?.confidence).toBe(0.84);
   });
 
   it('trusts a curve less when past days did not follow it', async () => {

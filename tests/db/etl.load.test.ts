@@ -86,6 +86,12 @@ describe('loading TrafficWave conversions', () => {
     expect(e6).toEqual({ campaign_name: 'Многострочное\nимя', geo: 'KZ' });
     const stored = await sql`select line, column_name, value from public.etl_load_errors where load_id = ${firstLoad} order by line`;
     expect(stored.map((r) => [Number(r.line), r.column_name, r.value])).toEqual([[4, 'payout', '12.5.0'], [5, 'event_id', ''], [6, 'event_type', 'refund']]);
+    // Each rejected row keeps its fields as read (quotes undone), and the load its header, for a
+    // rejected-rows file that can be fixed and uploaded again.
+    const [kept] = await sql`select record from public.etl_load_errors where load_id = ${firstLoad} and line = 4`;
+    expect(kept?.record).toEqual(['e3', '2026-03-01T12:00:00+03:00', 'deposit', 'c1', 'Кампания; с точкой с запятой', 'o1', 'RU', 'moloco', 'n1', 'cr1', 'p1', '1 250,50', '12.5.0', 'USD']);
+    const [load] = await sql`select file_columns from public.etl_loads where id = ${firstLoad}`;
+    expect(load?.file_columns).toEqual(['event_id', 'event_time', 'event_type', 'campaign_id', 'campaign_name', 'offer_id', 'geo', 'source', 'sub1', 'sub2', 'player_id', 'amount', 'payout', 'currency']);
     expect(await dayTotals(ws)).toEqual([
       { day: '2026-03-01', registrations: 1, ftds: 1, revenue: '41.50' },
       { day: '2026-03-02', registrations: 1, ftds: 0, revenue: '2.00' },

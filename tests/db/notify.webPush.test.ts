@@ -182,9 +182,9 @@ describe('alerts as Web Push', () => {
   it('without VAPID keys web push is skipped with the reason, and nothing is requested', async () => {
     const settings = webPushSettings((name) => ({ WEB_PUSH_ORIGINS: push.origin })[name]);
     const [row] = await own.sql<DueRow[]>`select gen_random_uuid() as id, gen_random_uuid() as alert_id, ${workspace}::uuid as workspace_id, ${people.buyer.id}::uuid as user_id,
-      'web_push' as channel, 0 as attempts, 'load_failed' as kind, 'warning' as severity, '{}'::jsonb as params, 'firing' as alert_status, 'ru' as locale,
+      'web_push' as channel, 'fired' as reason, 0 as attempts, 'load_failed' as kind, 'warning' as severity, '{}'::jsonb as params, 'firing' as alert_status, 'ru' as locale,
       'Europe/Moscow' as time_zone, null as telegram_id, null as slack_url, 'load' as subject_type, 'x' as subject_id`;
-    const verdict = await own.sql.begin((tx) => webPush({ sql: own.sql, telegram: { apiUrl: '' }, slackOrigin: '', webPush: settings }, tx, [row!]));
+    const verdict = await own.sql.begin((tx) => webPush({ sql: own.sql, telegram: { apiUrl: '' }, slackOrigin: '', nativePush: { apiUrl: '', iidUrl: '', apnsSandbox: false }, webPush: settings }, tx, [row!]));
     expect(verdict).toEqual({ status: 'skipped', error: 'The project has no VAPID keys (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY)' });
     expect(webPushSettings(() => undefined).vapid).toBe('The project has no VAPID keys (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY)');
     expect(webPushSettings((name) => ({ VAPID_PUBLIC_KEY: own.vapidPublicKey, VAPID_PRIVATE_KEY: 'x', WEB_PUSH_ORIGINS: '10.0.0.1' })[name]).vapid).toMatch(/not base64url|not an origin/);

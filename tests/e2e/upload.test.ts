@@ -155,11 +155,15 @@ describe.each(['phone', 'tablet'] as const)('uploads on a %s', (device) => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), loadScreen.locator('[data-action="download-rejected"]').click()]);
     expect(download.suggestedFilename()).toBe(`tw-${device}.rejected.csv`);
+    // The file's own columns after the line and the reason: the rows as uploaded, to fix and upload again.
     const csv = (await readFile(await download.path(), 'utf8')).trim().split(/\r?\n/);
-    expect(csv[0]).toBe('line,column,value,reason');
+    expect(csv[0]).toBe(`line,reason,${header}`);
     expect(csv).toHaveLength(3);
-    expect(csv[1]).toMatch(/^3,payout,12\.5\.0,/);
-    expect(csv[2]).toMatch(/^5,event_time,soon,/);
+    const rows = content.split('\n');
+    expect(csv[1]).toMatch(/^3,line 3: column `payout`: '12\.5\.0' is not a number,/);
+    expect(csv[1]?.endsWith(`,${rows[2]}`)).toBe(true);
+    expect(csv[2]).toMatch(/^5,"line 5: column `event_time`: .soon. is not a date and time[^"]*",/);
+    expect(csv[2]?.endsWith(`,${rows[4]}`)).toBe(true);
 
     // The original file as it was uploaded, under its own name.
     const [original] = await Promise.all([page.waitForEvent('download'), loadScreen.locator('[data-action="download-original"]').click()]);

@@ -21,6 +21,23 @@ describe('rejectedRowsCsv', () => {
     );
   });
 
+  it('with the file\'s header: one row per rejected record, its reasons, then its own cells to fix and upload again', () => {
+    const csv = rejectedRowsCsv(
+      [
+        { line: 4, column: 'event_id', value: '', reason: 'line 4: column `event_id`: is empty', record: ['', 'x,y', '12.5.0'] },
+        { line: 4, column: 'payout', value: '12.5.0', reason: "line 4: column `payout`: '12.5.0' is not a number", record: ['', 'x,y', '12.5.0'] },
+        { line: 9, column: null, value: null, reason: 'line 9: a quote is never closed', record: null },
+      ],
+      ['event_id', 'campaign_name', 'payout'],
+    );
+    expect(csv.split('\r\n')).toEqual([
+      'line,reason,event_id,campaign_name,payout',
+      "4,line 4: column `event_id`: is empty; line 4: column `payout`: '12.5.0' is not a number,,\"x,y\",12.5.0",
+      '9,line 9: a quote is never closed,,,',
+      '',
+    ]);
+  });
+
   it('names the file after the upload', () => {
     expect(rejectedRowsFileName('tw-march.csv')).toBe('tw-march.rejected.csv');
     expect(rejectedRowsFileName('export')).toBe('export.rejected.csv');

@@ -26,6 +26,11 @@ export interface RowError {
   reason: string;
   /** The sentence shown to a person: "line 1 203: column `payout`: '12.5.0' is not a number". */
   message: string;
+  /**
+   * The record's fields as read, so the rejected rows can be fixed and uploaded again; absent
+   * when the record could not be read into fields (a quote never closed).
+   */
+  record?: string[];
 }
 
 /** 1203 → "1 203": line numbers grouped by thousands, as the load report prints them. */

@@ -149,9 +149,11 @@ export function createRowValidator(mapping: ColumnMapping, options: RowValidator
       const cells = record.values;
       const line = record.line;
       if (cells.length !== headerCount && !fieldCountTolerable(cells, headerCount)) {
-        errors.push(rowError(line, null, null, null, fieldCountReason(cells.length, headerCount)));
+        errors.push({ ...rowError(line, null, null, null, fieldCountReason(cells.length, headerCount)), record: cells });
         return null;
       }
+      // The errors of this record carry its fields (rejectedRecord below).
+      const firstError = errors.length;
       const values: (string | null)[] = new Array(plans.length);
       let valid = true;
       let i = -1;
@@ -176,7 +178,7 @@ export function createRowValidator(mapping: ColumnMapping, options: RowValidator
           values[i] = parsed;
         }
       }
-      if (!valid) return null;
+      if (!valid) return rejectedRecord(errors, firstError, cells);
       for (const rule of rules) {
         const broken = rule(values);
         if (broken === null) continue;
@@ -184,9 +186,15 @@ export function createRowValidator(mapping: ColumnMapping, options: RowValidator
         errors.push(rowError(line, broken.column, plan?.header ?? null, plan && plan.index !== -1 ? (cells[plan.index] ?? null) : null, broken.reason));
         valid = false;
       }
-      return valid ? { line, values } : null;
+      return valid ? { line, values } : rejectedRecord(errors, firstError, cells);
     },
   };
+}
+
+/** Gives the errors of a rejected record (from `first` on) its fields; answers null, the rejection. */
+function rejectedRecord(errors: RowError[], first: number, cells: string[]): null {
+  for (let i = first; i < errors.length; i++) errors[i]!.record = cells;
+  return null;
 }
 
 /** Extra fields are forgiven when empty (a trailing delimiter); missing ones never are. */

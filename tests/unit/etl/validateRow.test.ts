@@ -45,6 +45,19 @@ describe('a TrafficWave conversion', () => {
     expect(check('tw_events', eventHeaders, event({ payout: '12.5.0' }))).toEqual(["line 1 203: column `payout`: '12.5.0' is not a number"]);
   });
 
+  it('gives every error of a rejected record its fields as read, and none to a record that passes', () => {
+    const errors: RowError[] = [];
+    const check = validator('tw_events', eventHeaders);
+    const bad = event({ event_id: '', payout: 'x' });
+    expect(check.validate({ line: 7, values: bad }, errors)).toBeNull();
+    expect(errors.map((e) => e.record)).toEqual([bad, bad]);
+    const short = ['1', '2'];
+    expect(check.validate({ line: 8, values: short }, errors)).toBeNull();
+    expect(errors.at(-1)?.record).toEqual(short);
+    expect(check.validate({ line: 9, values: event() }, errors)).not.toBeNull();
+    expect(errors).toHaveLength(3);
+  });
+
   it('reports every bad cell of a row, in column order', () => {
     expect(check('tw_events', eventHeaders, event({ event_id: '', event_type: 'install', geo: 'Russia', currency: 'RUBL' }))).toEqual([
       'line 1 203: column `event_id`: is empty, but a value is required',
