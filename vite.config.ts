@@ -27,7 +27,7 @@ function localStackConfig(): Plugin {
           res.end(JSON.stringify({ message: 'ArbiDesk is not running: start it with npm start' }));
           return;
         }
-        res.end(appConfigJson({ apiUrl: status.apiUrl, anonKey: status.anonKey }));
+        res.end(appConfigJson({ apiUrl: status.apiUrl, anonKey: status.anonKey, vapidPublicKey: status.vapidPublicKey }));
       });
     },
   };

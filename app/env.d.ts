@@ -7,6 +7,8 @@ interface ImportMetaEnv {
   readonly VITE_SUPABASE_ANON_KEY?: string;
   /** The bot's username (without @), for a t.me link that starts it with the code. */
   readonly VITE_TELEGRAM_BOT?: string;
+  /** The project's VAPID public key (`npm run vapid`), for Web Push; else /config.json's. */
+  readonly VITE_VAPID_PUBLIC_KEY?: string;
 }
 
 /** package.json's version, put in by vite.config.ts. */

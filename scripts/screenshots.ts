@@ -33,11 +33,11 @@ async function target(): Promise<Target> {
   await ensureAppBuilt((line) => console.log(line));
   let stack: Stack | undefined;
   let dataDir: string | undefined;
-  let api = status && { apiUrl: status.apiUrl, anonKey: status.anonKey };
+  let api = status && { apiUrl: status.apiUrl, anonKey: status.anonKey, vapidPublicKey: status.vapidPublicKey };
   if (!api) {
     dataDir = mkdtempSync(join(tmpdir(), 'arbidesk-screenshots-'));
     stack = await startStack({ dataDir, apiPort: 0, dbPort: await freePort() });
-    api = { apiUrl: stack.apiUrl, anonKey: stack.keys.anonKey };
+    api = { apiUrl: stack.apiUrl, anonKey: stack.keys.anonKey, vapidPublicKey: stack.vapidPublicKey };
     await loadDemoData(stack.apiUrl, stack.keys.anonKey, dataDir);
     console.log(`No stack running: started one with the demo data at ${stack.apiUrl}`);
   } else {

@@ -4,6 +4,8 @@ import { nonEmptyText, object, readAs } from './guards.ts';
 export interface AppConfig {
   supabaseUrl: string;
   supabaseAnonKey: string;
+  /** The project's VAPID public key (base64url), for Web Push subscriptions; absent when the project has none. */
+  vapidPublicKey?: string;
 }
 
 const readConfig = object({ supabaseUrl: nonEmptyText, supabaseAnonKey: nonEmptyText });
@@ -16,7 +18,8 @@ export function parseAppConfig(json: unknown): AppConfig {
   } catch {
     throw new Error(`config.json: supabaseUrl '${config.supabaseUrl}' is not a URL`);
   }
-  return config;
+  const vapid = (json as { vapidPublicKey?: unknown }).vapidPublicKey;
+  return typeof vapid === 'string' && vapid ? { ...config, vapidPublicKey: vapid } : config;
 }
 
 export class ConfigUnavailableError extends Error {
@@ -27,16 +30,17 @@ export class ConfigUnavailableError extends Error {
 }
 
 /**
- * The backend the build was made for (VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY), else
+ * The backend the build was made for (VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY, and
+ * VITE_VAPID_PUBLIC_KEY for Web Push), else
  * the one /config.json names, so one build serves any stack. The service worker keeps the
  * last /config.json, so the shell starts offline too.
  */
 export async function loadAppConfig(
-  env: { VITE_SUPABASE_URL?: string; VITE_SUPABASE_ANON_KEY?: string },
+  env: { VITE_SUPABASE_URL?: string; VITE_SUPABASE_ANON_KEY?: string; VITE_VAPID_PUBLIC_KEY?: string },
   fetchConfig: () => Promise<Response> = () => fetch('/config.json', { cache: 'no-cache' }),
 ): Promise<AppConfig> {
   if (env.VITE_SUPABASE_URL && env.VITE_SUPABASE_ANON_KEY) {
-    return parseAppConfig({ supabaseUrl: env.VITE_SUPABASE_URL, supabaseAnonKey: env.VITE_SUPABASE_ANON_KEY });
+    return parseAppConfig({ supabaseUrl: env.VITE_SUPABASE_URL, supabaseAnonKey: env.VITE_SUPABASE_ANON_KEY, vapidPublicKey: env.VITE_VAPID_PUBLIC_KEY });
   }
   let json: unknown;
   try {
@@ -46,5 +50,7 @@ export async function loadAppConfig(
   } catch (error) {
     throw new ConfigUnavailableError(error);
   }
-  return parseAppConfig(json);
+  const config = parseAppConfig(json);
+  // A hosted build names the key at build time; config.json's (the local stack's) serves any other build.
+  return env.VITE_VAPID_PUBLIC_KEY ? { ...config, vapidPublicKey: env.VITE_VAPID_PUBLIC_KEY } : config;
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { LoadProblem } from '../components/LoadProblem.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ProfileForm } from '../components/ProfileForm.tsx';
+import { PushDevice } from '../components/PushDevice.tsx';
 import { TelegramLink } from '../components/TelegramLink.tsx';
 import type { ProfileChanges } from '../lib/dataApi.ts';
 import { reportSuccess } from '../stores/notices.ts';
@@ -37,6 +38,7 @@ export default function ProfilePage() {
             <>
               <ProfileForm key={profile.updatedAt} profile={profile} email={user.email} saving={saving} onSave={(changes) => void save(changes)} />
               <TelegramLink profile={profile} />
+              <PushDevice profile={profile} />
             </>
           ) : (
             <div className="centered">

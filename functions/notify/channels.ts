@@ -6,6 +6,7 @@ import type { DeliveryContext, DueRow, Verdict } from './deliver.ts';
 import { alertsOf } from './dueAlerts.ts';
 import { email } from './email.ts';
 import { nativePush } from './nativePush.ts';
+import { webPush } from './webPush.ts';
 
 /**
  * One sender per channel of the outbox. A sender gets the due rows of one person (or the
@@ -40,4 +41,4 @@ const slack: Sender = async (ctx, _tx, rows) => {
   return sendSlack(channel.slack_url, alertMessage(alertsOf(rows), channel.locale, channel.time_zone));
 };
 
-export const senders: Partial<Record<string, Sender>> = { telegram, slack, email, native_push: nativePush };
+export const senders: Partial<Record<string, Sender>> = { telegram, slack, email, native_push: nativePush, web_push: webPush };

@@ -5,6 +5,7 @@ import { senders } from './channels.ts';
 import type { MailSettings } from './email.ts';
 import type { NativePushSettings } from './nativePush.ts';
 import { isPaced, Pacer } from './pacing.ts';
+import type { WebPushSettings } from './webPush.ts';
 
 /**
  * Works through the due rows of the alert outbox (20261208140000_alert_notifications.sql):
@@ -28,6 +29,8 @@ export interface DeliveryContext {
   nativePush: NativePushSettings;
   /** The mail server (SMTP_* secrets) and the app's address the emails link to. */
   mail?: MailSettings;
+  /** VAPID keys and the push services' origins (web_push); without it web push is skipped. */
+  webPush?: WebPushSettings;
   /** Rows claimed per transaction. */
   batch?: number;
 }
@@ -59,6 +62,8 @@ export interface DueRow {
   slack_url: string | null;
   /** The person's account address, for the email channel. */
   email: string | null;
+  subject_type: string;
+  subject_id: string;
 }
 
 /** Tries before a row counts as failed, and the back-off between them (30 s, 1, 2, 4 min). */
@@ -72,7 +77,8 @@ async function claimDue(tx: TransactionSql, batch: number): Promise<DueRow[]> {
   return tx<DueRow[]>`
     select n.id, n.alert_id, n.workspace_id, n.user_id, n.channel, n.reason, n.attempts, a.kind, a.severity, a.params, a.status as alert_status,
       coalesce(p.locale, s.locale, 'en') as locale, coalesce(p.time_zone, s.time_zone, 'UTC') as time_zone,
-      p.telegram_id::text as telegram_id, s.webhook_url as slack_url, u.email
+      p.telegram_id::text as telegram_id, s.webhook_url as slack_url, u.email,
+      a.subject_type, a.subject_id
     from public.alert_notifications n
     join public.alerts a on a.id = n.alert_id
     left join public.profiles p on p.user_id = n.user_id

@@ -4,6 +4,7 @@ import { serviceEnv } from '../_shared/supabaseClient.ts';
 import { parseMailbox } from '../_shared/alerts/mime.ts';
 import { smtpSettings } from '../_shared/alerts/smtp.ts';
 import { notify } from './handler.ts';
+import { webPushSettings } from './webPush.ts';
 
 const env = serviceEnv((name) => Deno.env.get(name));
 // One batch at a time, in one transaction.
@@ -24,4 +25,7 @@ const nativePush = {
 // Email through the project's mail server; the link in it opens the app (the project's Site URL).
 const mail = { smtp: smtpSettings((name) => Deno.env.get(name)), from: parseMailbox(Deno.env.get('SMTP_FROM') ?? ''), appUrl: Deno.env.get('APP_URL') || undefined };
 
-Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin, nativePush, mail })));
+// Web Push: the project's VAPID keys, and the push services a stored endpoint may point at (never an internal address).
+const webPush = webPushSettings((name) => Deno.env.get(name));
+
+Deno.serve(handler((req) => notify(req, { sql, telegram, slackOrigin, nativePush, mail, webPush })));

@@ -8,11 +8,13 @@ import { appDistDir, ensureAppBuilt } from './appBuild.ts';
 export interface AppApi {
   apiUrl: string;
   anonKey: string;
+  /** The project's VAPID public key, for the app's Web Push subscriptions. */
+  vapidPublicKey?: string;
 }
 
 /** The body of /config.json, in the shape app/lib/config.ts reads. */
 export function appConfigJson(api: AppApi): string {
-  return JSON.stringify({ supabaseUrl: api.apiUrl, supabaseAnonKey: api.anonKey });
+  return JSON.stringify({ supabaseUrl: api.apiUrl, supabaseAnonKey: api.anonKey, ...(api.vapidPublicKey ? { vapidPublicKey: api.vapidPublicKey } : {}) });
 }
 
 const contentTypes: Record<string, string> = {

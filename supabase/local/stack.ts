@@ -6,6 +6,7 @@ import { loadConfig, projectRoot, type StackConfig } from './config.ts';
 import { startDatabase, type Database } from './database.ts';
 import { FunctionsService } from './functions/FunctionsService.ts';
 import { loadKeys, type ProjectKeys } from './keys.ts';
+import { loadVapidPair, vapidSecrets } from './vapid.ts';
 import { bootstrap, migrate, seed } from './migrate.ts';
 import { RestHandler } from './rest/RestHandler.ts';
 import { SchemaCache } from './rest/SchemaCache.ts';
@@ -46,6 +47,8 @@ export interface Stack {
   apiUrl: string;
   dbUrl: string;
   keys: ProjectKeys;
+  /** The VAPID public key the functions sign Web Push with; the app subscribes with it (config.json). */
+  vapidPublicKey: string;
   config: StackConfig;
   dataDir: string;
   /** The local mail server's SMTP address (no TLS): what it receives goes to `<dataDir>/outbox/`. */
@@ -117,6 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const created = !known;
     if (created && options.seed !== false) await seed(sql);
     const keys = loadKeys(dataDir);
+    const vapid = loadVapidPair(dataDir);
     const cache = new SchemaCache(sql, config.schemas);
     await cache.reload();
     const unlisten = await cache.listen();
@@ -135,6 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       functions: config.functions,
       jwtSecret: keys.jwtSecret,
       platformEnv: () => ({
+        ...vapidSecrets(vapid),
         ...options.functionSecrets,
         SUPABASE_URL: apiUrl,
         SUPABASE_ANON_KEY: keys.anonKey,
@@ -197,6 +202,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       apiUrl,
       dbUrl: database.url,
       keys,
+      vapidPublicKey: vapid.publicKey,
       config,
       dataDir,
       mail,

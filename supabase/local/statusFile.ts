@@ -11,6 +11,7 @@ export interface StackStatus {
   anonKey: string;
   serviceRoleKey: string;
   jwtSecret: string;
+  vapidPublicKey?: string;
 }
 
 export function writeStatus(dataDir: string, status: StackStatus): void {

@@ -88,7 +88,7 @@ describe('alerts on Telegram', () => {
       'buyer native_push skipped', 'buyer telegram sent', 'buyer web_push skipped',
     ]);
     expect(rows.find((r) => r.who === 'admin' && r.channel === 'telegram')?.last_error).toBe('Telegram 403: Forbidden: bot was blocked by the user');
-    expect(rows.find((r) => r.who === 'buyer' && r.channel === 'web_push')?.last_error).toBe('web_push delivery is not available yet');
+    expect(rows.find((r) => r.who === 'buyer' && r.channel === 'web_push')?.last_error).toBe('No browser of this person has notifications on');
   }, 60_000);
 
   it('alerts due together go as one message; flood control (429) puts the rest off by its retry_after, and the next run sends them', async () => {

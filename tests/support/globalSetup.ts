@@ -12,6 +12,7 @@ export interface StackInfo {
   anonKey: string;
   serviceRoleKey: string;
   jwtSecret: string;
+  vapidPublicKey: string;
   dataDir: string;
 }
 
@@ -59,6 +60,7 @@ export async function setup(project: TestProject): Promise<void> {
     anonKey: stack.keys.anonKey,
     serviceRoleKey: stack.keys.serviceRoleKey,
     jwtSecret: stack.keys.jwtSecret,
+    vapidPublicKey: stack.vapidPublicKey,
     dataDir,
   });
 }

@@ -29,6 +29,13 @@ describe('the app config', () => {
     expect(await loadAppConfig({ VITE_SUPABASE_URL: '' }, async () => Response.json(config))).toEqual(config);
   });
 
+  it('names the VAPID public key for Web Push when the stack or the build has one', async () => {
+    expect(await loadAppConfig({}, async () => Response.json({ ...config, vapidPublicKey: 'BKey' }))).toEqual({ ...config, vapidPublicKey: 'BKey' });
+    expect(await loadAppConfig({ VITE_VAPID_PUBLIC_KEY: 'BBuilt' }, async () => Response.json({ ...config, vapidPublicKey: 'BKey' }))).toEqual({ ...config, vapidPublicKey: 'BBuilt' });
+    expect(await loadAppConfig({ VITE_SUPABASE_URL: 'https://x.supabase.co', VITE_SUPABASE_ANON_KEY: 'k', VITE_VAPID_PUBLIC_KEY: 'BBuilt' }, () => Promise.reject(new Error('not fetched'))))
+      .toEqual({ supabaseUrl: 'https://x.supabase.co', supabaseAnonKey: 'k', vapidPublicKey: 'BBuilt' });
+  });
+
   it('says what is missing when /config.json cannot be read or is wrong', async () => {
     await expect(loadAppConfig({}, async () => new Response('no', { status: 404 }))).rejects.toThrow(new ConfigUnavailableError(new Error('HTTP 404')));
     expect(() => parseAppConfig({ supabaseUrl: 'not a url', supabaseAnonKey: 'k' })).toThrow("config.json: supabaseUrl 'not a url' is not a URL");

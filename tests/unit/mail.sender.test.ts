@@ -12,7 +12,7 @@ const row: DueRow = {
   id: '00000000-0000-4000-8000-000000000001', alert_id: '00000000-0000-4000-8000-000000000002',
   workspace_id: '00000000-0000-4000-8000-000000000003', user_id: '00000000-0000-4000-8000-000000000004',
   channel: 'email', reason: 'fired', attempts: 0, kind: 'load_failed', severity: 'warning', params: { file_name: 'a.csv', error: 'x' },
-  alert_status: 'firing', locale: 'ru', time_zone: 'Europe/Moscow', telegram_id: null, slack_url: null, email: 'buyer@team.example',
+  alert_status: 'firing', locale: 'ru', time_zone: 'Europe/Moscow', telegram_id: null, slack_url: null, email: 'buyer@team.example', subject_type: 'load', subject_id: 'l1',
 };
 
 function send(mail: MailSettings | undefined, rows: DueRow[] = [row]) {

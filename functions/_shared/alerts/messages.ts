@@ -51,13 +51,13 @@ function offerName(p: Record<string, unknown>): string {
   return p.geo ? `${text(p.offer)} · ${text(p.geo)}` : text(p.offer);
 }
 
-/** One line of a message about `alert`: its severity's mark and what it says. */
+/** One line of a message about `alert`: its severity's mark, then what happened. */
 export function alertLine(alert: AlertForText, locale: Locale, timeZone: string): string {
-  return `${severityMark[alert.severity] ?? ''} ${alertText(alert, locale, timeZone)}`;
+  return `${severityMark[alert.severity] ?? ''} ${alertSentence(alert, locale, timeZone)}`;
 }
 
-/** What `alert` says, without its severity's mark. */
-function alertText(alert: AlertForText, locale: Locale, timeZone: string): string {
+/** What happened, in a sentence without the severity's mark. */
+function alertSentence(alert: AlertForText, locale: Locale, timeZone: string): string {
   const p = alert.params;
   const ru = locale === 'ru';
   switch (alert.kind) {
@@ -124,6 +124,27 @@ export function alertMessage(alerts: readonly AlertForText[], locale: Locale, ti
 export function alertSubject(alerts: readonly AlertForText[], locale: Locale, timeZone: string): string {
   const [only] = alerts;
   if (alerts.length !== 1 || !only) return heading(alerts.length, locale);
-  const subject = [...`ArbiDesk: ${only.repeated ? stillUnresolved(locale) : ''}${alertText(only, locale, timeZone)}`];
+  const subject = [...`ArbiDesk: ${only.repeated ? stillUnresolved(locale) : ''}${alertSentence(only, locale, timeZone)}`];
   return subject.length > 120 ? `${subject.slice(0, 119).join('')}…` : subject.join('');
+}
+
+/** A notification's heading per kind (push): short, as a phone's lock screen shows it. */
+const kindTitles: Record<Locale, Record<string, string>> = {
+  ru: { load_failed: 'Загрузка не удалась', data_stale: 'Нет новых данных', payout_due: 'Выплата', cap: 'Кап близок', cap_reached: 'Кап исчерпан', cap_forecast: 'Кап скоро закончится' },
+  en: { load_failed: 'Load failed', data_stale: 'No new data', payout_due: 'Payout', cap: 'Cap is close', cap_reached: 'Cap reached', cap_forecast: 'Cap runs out soon' },
+};
+
+/**
+ * A notification (Web Push, native push): one alert is headed by its kind and told without
+ * the mark (the notification has its own icon); several are headed by their count, a line each.
+ */
+export function alertNotification(alerts: readonly AlertForText[], locale: Locale, timeZone: string): { title: string; body: string } {
+  const [only] = alerts;
+  if (alerts.length === 1 && only) {
+    const title = kindTitles[locale][only.kind] ?? (locale === 'ru' ? 'Оповещение ArbiDesk' : 'ArbiDesk alert');
+    const still = only.repeated ? (locale === 'ru' ? 'Всё ещё не решено: ' : 'Still unresolved: ') : '';
+    return { title, body: still + alertSentence(only, locale, timeZone) };
+  }
+  const [title, ...lines] = alertMessage(alerts, locale, timeZone).split('\n');
+  return { title: title ?? '', body: lines.join('\n') };
 }

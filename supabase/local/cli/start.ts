@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     const { loads } = await loadDemoData(stack.apiUrl, stack.keys.anonKey, stack.dataDir);
     demo = `Demo data (90 days, through the ETL in ${Date.now() - loadStarted} ms): ${loads.map((l) => `${l.file} ${l.status} ${l.accepted} rows`).join('; ')}`;
   }
-  const app = await serveApp({ apiUrl: stack.apiUrl, anonKey: stack.keys.anonKey }, (line) => console.log(line));
+  const app = await serveApp({ apiUrl: stack.apiUrl, anonKey: stack.keys.anonKey, vapidPublicKey: stack.vapidPublicKey }, (line) => console.log(line));
   writeStatus(stack.dataDir, {
     pid: process.pid,
     apiUrl: stack.apiUrl,
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     anonKey: stack.keys.anonKey,
     serviceRoleKey: stack.keys.serviceRoleKey,
     jwtSecret: stack.keys.jwtSecret,
+    vapidPublicKey: stack.vapidPublicKey,
   });
   const lines = [
     `ArbiDesk is running (${stackMs} ms${stack.created ? ', new database with demo data' : ''}).`,
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     `      JWT secret: ${stack.keys.jwtSecret}`,
     `        anon key: ${stack.keys.anonKey}`,
     `service_role key: ${stack.keys.serviceRoleKey}`,
+    `VAPID public key: ${stack.vapidPublicKey}`,
     `     Data folder: ${resolve(stack.dataDir)}`,
     ...stack.database.notes.map((note) => `                  ${note}`),
     `          Outbox: ${resolve(stack.dataDir, 'outbox')} (password-recovery and alert emails)`,
