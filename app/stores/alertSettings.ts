@@ -62,14 +62,17 @@ function refuseOffline(): boolean {
 
 /** The person's alert settings in the chosen workspace: rules, quiet hours, silences and (for admins) the workspace's. */
 export const useAlertSettings = create<AlertSettingsState>()((set, get) => {
-  /** Runs one change, then fetches the settings again (the server's word, e.g. a rule's default after a reset). */
-  async function change(part: string, work: () => Promise<unknown>, success: string): Promise<boolean> {
+  /**
+   * Runs one change, then fetches the settings again (the server's word, e.g. a rule's default
+   * after a reset) unless `stillShown` says the screen moved on to another workspace meanwhile.
+   */
+  async function change(part: string, work: () => Promise<unknown>, success: string, stillShown: () => boolean = () => true): Promise<boolean> {
     if (refuseOffline()) return false;
     set({ saving: part });
     try {
       await work();
       reportSuccess(success);
-      await get().reload();
+      if (stillShown()) await get().reload();
       return true;
     } catch (error) {
       if (describeError(error).key === 'errors.network') useNotices.getState().push({ key: 'alertSettings.offlineSave' }, 'error');
@@ -126,22 +129,8 @@ export const useAlertSettings = create<AlertSettingsState>()((set, get) => {
       return change(`rule:${kind}`, () => settings().resetRule(workspaceId, userId, kind), 'alertSettings.rules.reset');
     },
     saveQuietHours: (start, end) => change('quiet', () => settings().saveQuietHours(current().userId, start, end), 'alertSettings.quiet.saved'),
-    addSilence: async (target, silence) => {
-      if (refuseOffline()) return false;
-      set({ saving: 'silence' });
-      try {
-        await settings().addSilence(target.workspaceId, silence);
-        reportSuccess('alertSettings.silences.added');
-        if (get().target?.workspaceId === target.workspaceId) await get().reload();
-        return true;
-      } catch (error) {
-        if (describeError(error).key === 'errors.network') useNotices.getState().push({ key: 'alertSettings.offlineSave' }, 'error');
-        else reportError(error);
-        return false;
-      } finally {
-        set({ saving: null });
-      }
-    },
+    addSilence: (target, silence) =>
+      change('silence', () => settings().addSilence(target.workspaceId, silence), 'alertSettings.silences.added', () => get().target?.workspaceId === target.workspaceId),
     liftSilence: (silenceId) => change(`lift:${silenceId}`, () => settings().liftSilence(silenceId), 'alertSettings.silences.lifted'),
     saveWorkspace: (next) => change('workspace', () => settings().saveWorkspaceSettings(current().workspaceId, next), 'alertSettings.workspace.saved'),
     saveSlack: (changes) => change('slack', () => settings().saveSlack(current().workspaceId, get().snapshot?.slack?.id ?? null, changes), 'alertSettings.slack.savedNotice'),

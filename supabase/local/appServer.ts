@@ -35,6 +35,12 @@ function cacheControl(path: string): string {
   return path.startsWith(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
+/** A copy made from the file as it is now: one older than its file (the file replaced after the build) is not served. */
+function freshCopy(file: string, suffix: string): boolean {
+  const copy = `${file}${suffix}`;
+  return existsSync(copy) && statSync(copy).mtimeMs >= statSync(file).mtimeMs;
+}
+
 /**
  * The precompressed copy (scripts/precompress.ts) the browser accepts, brotli before gzip, or
  * none. A coding listed with q=0 is refused, as RFC 9110 §12.5.3 says.
@@ -47,8 +53,8 @@ export function chooseEncoding(acceptEncoding: string | undefined, file: string)
     if (name) accepted.set(name, q === undefined ? 1 : Number(q));
   }
   const wants = (coding: string) => (accepted.get(coding) ?? (accepted.has('*') ? accepted.get('*')! : 0)) > 0;
-  if (wants('br') && existsSync(`${file}.br`)) return { suffix: '.br', coding: 'br' };
-  if (wants('gzip') && existsSync(`${file}.gz`)) return { suffix: '.gz', coding: 'gzip' };
+  if (wants('br') && freshCopy(file, '.br')) return { suffix: '.br', coding: 'br' };
+  if (wants('gzip') && freshCopy(file, '.gz')) return { suffix: '.gz', coding: 'gzip' };
   return undefined;
 }
 

@@ -113,7 +113,7 @@ describe('cap alerts', () => {
     const [forecast, ...rest] = await alertsOf(t);
     expect(rest).toEqual([]);
     expect(forecast).toMatchObject({ kind: 'cap_forecast', severity: 'warning', status: 'firing', subject_id: offer });
-    expect(forecast?.params).toMatchObject({ eta: '2026-03-16T17:00:00+00:00', confidence: 1, used: 10, limit: 30 });
+    expect(forecast?.params).toMatchObject({ eta: '2026-03-16T17:00:00+00:00', confidence: 0.68, used: 10, limit: 30 });
 
     await deposits(t, 'eta', 20, 10);
     await refreshCaps(sql, t, '2026-03-16T09:30:00Z');

@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDistDir } from '../../supabase/local/appBuild.ts';
-import type { AppServer } from '../../supabase/local/appServer.ts';
+import { startAppServer, type AppServer } from '../../supabase/local/appServer.ts';
 import { serveTestApp } from '../support/appServer.ts';
 import { stack } from '../support/clients.ts';
 
@@ -23,8 +24,12 @@ interface Answer {
 }
 
 function get(path: string, acceptEncoding?: string): Promise<Answer> {
+  return fetchRaw(`${app.url}${path}`, acceptEncoding);
+}
+
+function fetchRaw(url: string, acceptEncoding?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(`${app.url}${path}`, { headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } }, (res) => {
+    const req = request(url, { headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -78,5 +83,22 @@ describe('the app server\'s compression', () => {
     const worker = await get('/sw.js', 'gzip');
     expect(worker.headers['content-encoding']).toBe('gzip');
     expect(worker.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('sends the file itself once it is newer than its copies (replaced after the build)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arbidesk-dist-'));
+    cpSync(appDistDir, dir, { recursive: true });
+    const copy = await startAppServer({ api: { apiUrl: stack.apiUrl, anonKey: stack.anonKey }, distDir: dir });
+    try {
+      const later = new Date(Date.now() + 60_000);
+      appendFileSync(join(dir, 'sw.js'), '\n// next release\n');
+      utimesSync(join(dir, 'sw.js'), later, later);
+      const answer = await fetchRaw(`${copy.url}/sw.js`, 'br, gzip');
+      expect(answer.headers['content-encoding']).toBeUndefined();
+      expect(answer.body.toString()).toContain('// next release');
+    } finally {
+      await copy.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
