@@ -65,6 +65,10 @@ export async function alertsBench(options: { rounds?: number; log?: (line: strin
       const file = `event_id,event_time,event_type,campaign_id,offer_id,geo,payout,currency\n${lines.join('\n')}\n`;
       const messagesBefore = telegram.messages.length;
       const pushesBefore = push.messages.length;
+      // The delivery keeps Telegram's pace of one message a second per chat (functions/notify/pacing.ts):
+      // rounds start over a second after the last message, so the figures are latency, not that wait.
+      const lastAt = telegram.messages.at(-1)?.at;
+      if (lastAt !== undefined) await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastAt + 1_100 - Date.now())));
       const started = Date.now();
       const response = await fetch(`${stack.apiUrl}/functions/v1/etl?workspace_id=${workspace?.id}&file_name=${code}.csv&source=tw_events`, {
         method: 'POST', headers: { authorization: `Bearer ${accessToken}`, apikey: stack.keys.anonKey, 'content-type': 'text/csv' }, body: file,
