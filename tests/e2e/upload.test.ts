@@ -148,6 +148,8 @@ describe.each(['phone', 'tablet'] as const)('uploads on a %s', (device) => {
     await shows(loadScreen.locator('[data-load-status="done"]'));
     const rejected = loadScreen.locator('[data-load="errors"] ion-item');
     await expect.poll(() => rejected.count()).toBe(2);
+    // The list counts problems (a row may have several), not rows, and says so.
+    expect(await loadScreen.locator('[data-load="errors"]').innerText()).toContain('Ошибок в отклонённых строках: 2');
     expect(await rejected.nth(0).getAttribute('data-line')).toBe('3');
     expect(await rejected.nth(0).innerText()).toContain("'12.5.0' is not a number");
     expect(await rejected.nth(1).getAttribute('data-line')).toBe('5');
