@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Locale } from '../lib/dataApi.ts';
 import { formatMoney } from '../lib/numbers.ts';
-import { scheduleText, type ProgramTerms as Terms } from '../lib/programs.ts';
+import { channelLabel, scheduleText, type ProgramTerms as Terms } from '../lib/programs.ts';
 import { ProgramStatusBadge } from './ProgramStatusBadge.tsx';
 
 interface ProgramTermsProps {
@@ -22,7 +22,7 @@ export function ProgramTerms({ terms, language }: ProgramTermsProps) {
     ['defaultCurrency', t('programs.fields.defaultCurrency'), terms.defaultCurrency],
     ['invoiceEmail', t('programs.fields.invoiceEmail'), terms.invoiceEmail ?? none],
     ['timeZone', t('programs.fields.timeZone'), terms.timeZone.replace(/_/g, ' ')],
-    ['paymentChannels', t('programs.fields.paymentChannels'), terms.paymentChannels.join(', ') || none],
+    ['paymentChannels', t('programs.fields.paymentChannels'), terms.paymentChannels.map((c) => channelLabel(t, c)).join(', ') || none],
     ['contact', t('programs.fields.contact'), terms.contact ?? none],
     ['paymentTerms', t('programs.fields.paymentTerms'), terms.paymentTerms ?? none],
   ];

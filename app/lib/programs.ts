@@ -183,6 +183,15 @@ export function channelList(typed: string): string[] {
   return [...new Set(typed.split(',').map((c) => c.trim()).filter((c) => c !== ''))];
 }
 
+/**
+ * A payment channel as a person reads it: a known code in the interface's words ("usdt_trc20"
+ * → "USDT (TRC-20)", "wire" → "Банковский перевод"), anything else as the team typed it.
+ */
+export function channelLabel(t: TFunction, channel: string): string {
+  const code = channel.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return t(`programs.channels.${code}`, { defaultValue: channel });
+}
+
 /** Checks a draft; every problem found is returned, so the form marks all fields at once. */
 export function checkProgramDraft(draft: ProgramDraft): FieldProblems<ProgramField> {
   const problems: FieldProblems<ProgramField> = {};

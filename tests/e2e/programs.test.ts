@@ -150,6 +150,8 @@ describe('programs on a tablet, as an affiliate manager', () => {
     const program = screen(page, 'program');
     await shows(program.locator(`[data-program-id="${novaId}"]`));
     expect(await screenCalendar(program)).toEqual(await sqlCalendar(novaId));
+    // Payment channels read in the interface's language, not as stored codes.
+    expect(await program.locator('[data-term="paymentChannels"] dd').innerText()).toBe('Банковский перевод, USDT (TRC-20)');
 
     // A contact: the preferred channel needs its address, then it is added, edited and removed.
     await program.locator('[data-action="add-contact"]').click();

@@ -1,5 +1,7 @@
 import type { TFunction } from 'i18next';
+import { createInstance } from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { loadResources } from '../../app/i18n/resources.ts';
 import { RequestError } from '../../app/lib/errors.ts';
 import {
   canWritePrograms,
@@ -12,6 +14,7 @@ import {
   emptyDraft,
   programFieldProblem,
   programRow,
+  channelLabel,
   scheduleText,
   searchPrograms,
   weekdayName,
@@ -157,5 +160,17 @@ describe('the list', () => {
 
   it('splits channels once, without blanks or repeats', () => {
     expect(channelList(' wire ,paxum,,wire')).toEqual(['wire', 'paxum']);
+  });
+});
+
+describe('payment channels', () => {
+  it('names known codes in the interface\'s language and keeps what a team typed otherwise', async () => {
+    const i18n = createInstance();
+    await i18n.init({ lng: 'ru', resources: { ru: { translation: await loadResources('ru') } } });
+    expect(channelLabel(i18n.t, 'usdt_trc20')).toBe('USDT (TRC-20)');
+    expect(channelLabel(i18n.t, 'wire')).toBe('Банковский перевод');
+    expect(channelLabel(i18n.t, 'USDT TRC20')).toBe('USDT (TRC-20)');
+    expect(channelLabel(i18n.t, 'Usdt-Trc20')).toBe('USDT (TRC-20)');
+    expect(channelLabel(i18n.t, 'Qiwi кошелёк')).toBe('Qiwi кошелёк');
   });
 });
