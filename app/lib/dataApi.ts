@@ -33,6 +33,8 @@ export interface Profile {
   userId: string;
   displayName: string;
   locale: Locale;
+  /** The person chose the language (at sign-up or since): a new device takes it. */
+  localeChosen: boolean;
   timeZone: string;
   /** Digits of the Telegram user id, or null when not linked. */
   telegramId: string | null;
@@ -92,6 +94,7 @@ const readProfile = object({
   user_id: uuid,
   display_name: text,
   locale: oneOf(locales),
+  locale_chosen: bool,
   time_zone: nonEmptyText,
   telegram_id: nullable(integerDigits),
   updated_at: text,
@@ -131,11 +134,11 @@ function toLoad(row: unknown): LoadOutline {
 
 let channelCount = 0;
 
-const profileColumns = 'user_id, display_name, locale, time_zone, telegram_id, updated_at';
+const profileColumns = 'user_id, display_name, locale, locale_chosen, time_zone, telegram_id, updated_at';
 
 function toProfile(row: unknown): Profile {
   const p = readAs(readProfile, row, 'profile');
-  return { userId: p.user_id, displayName: p.display_name, locale: p.locale, timeZone: p.time_zone, telegramId: p.telegram_id, updatedAt: p.updated_at };
+  return { userId: p.user_id, displayName: p.display_name, locale: p.locale, localeChosen: p.locale_chosen, timeZone: p.time_zone, telegramId: p.telegram_id, updatedAt: p.updated_at };
 }
 
 /** postgrest-js answers `{data, error, status}`; a failure becomes a RequestError. */

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { api } from '../lib/backend.ts';
 import type { Profile, ProfileChanges } from '../lib/dataApi.ts';
 import { reportError } from './notices.ts';
+import { usePreferences } from './preferences.ts';
 
 interface ProfileState {
   profile: Profile | null;
@@ -23,6 +24,7 @@ export const useProfile = create<ProfileState>()((set) => ({
     try {
       const profile = await api().loadProfile(userId);
       set({ profile, status: 'ready' });
+      if (profile.localeChosen) usePreferences.getState().adoptProfileLanguage(profile.locale);
       return profile;
     } catch (error) {
       set({ status: 'failed' });

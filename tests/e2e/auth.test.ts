@@ -102,6 +102,35 @@ describe('a sign-in that works after one that did not', () => {
   }, 60_000);
 });
 
+describe('the profile\'s language on a new device', () => {
+  it('is taken when nobody has picked one on the device, and a pick on the device then stays', async () => {
+    const user = await person('russian-profile');
+    await sql`update public.profiles set locale = 'ru' where user_id = ${user.id}`;
+    const context = await newAppContext(browser, { device: 'phone', locale: 'en-US', clientIp });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/sign-in`);
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await fillIn(page, 'sign-in', 'email', user.email);
+    await fillIn(page, 'sign-in', 'password', 'correct-horse-7');
+    await submit(page, 'sign-in');
+    await page.waitForURL('**/app/summary', { timeout: 15_000 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang), { timeout: 10_000 }).toBe('ru');
+
+    // English picked in Settings on this device stays, even when the profile says Russian again
+    // (another device of the same person changed it).
+    await page.goto(`${app.url}/app/settings`);
+    await screen(page, 'settings').locator('ion-segment-button[lang="en"]').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expect.poll(async () => (await sql`select locale from public.profiles where user_id = ${user.id}`)[0]?.locale).toBe('en');
+    await sql`update public.profiles set locale = 'ru' where user_id = ${user.id}`;
+    await page.goto(`${app.url}/app/summary`);
+    await shows(screen(page, 'summary'));
+    await page.waitForTimeout(1_000);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await context.close();
+  }, 60_000);
+});
+
 describe('password recovery', () => {
   it('the emailed link signs in to a new-password form; the new password works', async () => {
     const user = await person('recovers');

@@ -131,6 +131,9 @@ describe('the app shell on a phone (390×844), Russian browser', () => {
 
 describe('the app shell on a tablet (1024×768), English browser', () => {
   it('shows the side menu in a split pane instead of tabs and signs out from it', async () => {
+    // The person's own choice of language follows them to a new device (the phone test above
+    // may have left Russian chosen): here they chose English.
+    await sql`update public.profiles set locale = 'en' where user_id = ${person.id}`;
     const context = await newAppContext(browser, { device: 'tablet', locale: 'en-US', clientIp });
     const page = await context.newPage();
     await page.goto(app.url);
