@@ -1,7 +1,7 @@
-import { IonSearchbar } from '@ionic/react';
 import { useTranslation } from 'react-i18next';
 import { offerStatuses, type OfferFilters as Filters, type OfferStatus } from '../lib/offers.ts';
 import type { ProgramOption } from '../lib/offersApi.ts';
+import { SearchField } from './SearchField.tsx';
 
 interface OfferFiltersProps {
   filters: Filters;
@@ -15,7 +15,8 @@ export function OfferFilters({ filters, geos, programs, onChange }: OfferFilters
   const { t } = useTranslation();
   return (
     <div className="offer-filters">
-      <IonSearchbar
+      <SearchField
+        label={t('offers.filters.search')}
         className="offer-search"
         value={filters.search}
         placeholder={t('offers.filters.search')}

@@ -1,6 +1,7 @@
-import { IonButton, IonButtons, IonContent, IonHeader, IonItem, IonLabel, IonList, IonModal, IonSearchbar, IonTitle, IonToolbar } from '@ionic/react';
+import { IonButton, IonButtons, IonContent, IonHeader, IonItem, IonLabel, IonList, IonModal, IonTitle, IonToolbar } from '@ionic/react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SearchField } from './SearchField.tsx';
 
 interface TimeZonePickerProps {
   value: string;
@@ -44,7 +45,7 @@ export function TimeZonePicker({ value, onChange }: TimeZonePickerProps) {
             </IonButtons>
           </IonToolbar>
           <IonToolbar>
-            <IonSearchbar value={query} placeholder={t('profile.timeZoneSearch')} debounce={100} onIonInput={(e) => setQuery(e.detail.value ?? '')} />
+            <SearchField label={t('profile.timeZoneSearch')} value={query} placeholder={t('profile.timeZoneSearch')} debounce={100} onIonInput={(e) => setQuery(e.detail.value ?? '')} />
           </IonToolbar>
         </IonHeader>
         <IonContent>

@@ -1,4 +1,4 @@
-import { IonButton, IonContent, IonList, IonNote, IonPage, IonSearchbar, IonSpinner, useIonRouter, useIonViewWillEnter } from '@ionic/react';
+import { IonButton, IonContent, IonList, IonNote, IonPage, IonSpinner, useIonRouter, useIonViewWillEnter } from '@ionic/react';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AnalyticsRangePicker } from '../components/AnalyticsRangePicker.tsx';
@@ -6,6 +6,7 @@ import { LoadProblem } from '../components/LoadProblem.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ProgramForm } from '../components/ProgramForm.tsx';
 import { ProgramListItem } from '../components/ProgramListItem.tsx';
+import { SearchField } from '../components/SearchField.tsx';
 import { resolveRange } from '../lib/analytics.ts';
 import { formatMoment } from '../lib/dates.ts';
 import { formatMoney } from '../lib/numbers.ts';
@@ -92,7 +93,8 @@ export default function ProgramsPage() {
           <div className={creating ? 'programs-split programs-split-open' : 'programs-split'}>
             <section className="programs-pane" aria-label={t('programs.title')}>
               <div className="programs-toolbar">
-                <IonSearchbar
+                <SearchField
+                  label={t('programs.list.search')}
                   name="search"
                   value={query}
                   placeholder={t('programs.list.search')}

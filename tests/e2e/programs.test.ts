@@ -104,6 +104,9 @@ describe('programs on a tablet, as an affiliate manager', () => {
     expect(plain(await fixtureRow.locator('[data-revenue]').innerText())).toContain('150,00 $');
     expect(plain(await fixtureRow.innerText())).toContain('По дням недели: вт, пт · холд 3 дн.');
 
+    // Ionic's own screen-reader labels ("search text", "reset") are said in Russian too.
+    await expect.poll(() => programs.locator('ion-searchbar input').getAttribute('aria-label')).toBe('Поиск партнёрок');
+    expect(await programs.locator('ion-searchbar .searchbar-clear-button').getAttribute('aria-label')).toBe('Очистить поиск');
     await programs.locator('ion-searchbar input').fill('nothing like it');
     await shows(programs.getByText('Ни одна партнёрка не подходит под «nothing like it».'));
     await programs.locator('ion-searchbar input').fill('fixt');
