@@ -20,7 +20,8 @@ export function SideMenu({ contentId, disabled, destinations, currentPath, works
   const { t } = useTranslation();
   const current = currentDestination(destinations, currentPath);
   return (
-    <IonMenu contentId={contentId} type="overlay" disabled={disabled} swipeGesture={false} className="side-menu">
+    // Ionic names the menu "menu" in English unless given a label; it reads the label when it loads.
+    <IonMenu contentId={contentId} type="overlay" disabled={disabled} swipeGesture={false} className="side-menu" aria-label={t('nav.menu')}>
       <IonContent>
         <IonList lines="none">
           <div className="side-menu-brand">

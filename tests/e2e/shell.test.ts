@@ -42,6 +42,7 @@ describe('the app shell on a phone (390×844), Russian browser', () => {
     // Phone layout: the tab bar, no side menu.
     await shows(page.locator('ion-tab-bar'));
     expect(await page.locator('ion-menu').isVisible()).toBe(false);
+    expect(await page.locator('ion-menu').getAttribute('aria-label')).toBe('Главное меню');
     const summary = screen(page, 'summary');
     await shows(summary.getByText('Данных пока нет'));
     await shows(summary.getByText('Alpha Traffic · Администратор'));
@@ -142,6 +143,8 @@ describe('the app shell on a tablet (1024×768), English browser', () => {
 
     const menu = page.locator('ion-menu');
     await shows(menu);
+    // Named in the interface's language, not Ionic's built-in English "menu".
+    expect(await menu.getAttribute('aria-label')).toBe('Main menu');
     expect(await page.locator('ion-split-pane').evaluate((pane) => pane.classList.contains('split-pane-visible'))).toBe(true);
     expect(await page.locator('ion-tab-bar').isVisible()).toBe(false);
     await shows(menu.getByText('Alpha Traffic · Admin'));
