@@ -15,7 +15,7 @@ import { PeriodSwitch } from '../components/PeriodSwitch.tsx';
 import { SummarySkeleton } from '../components/SummarySkeleton.tsx';
 import type { Locale, OfferProfit, PeriodTotals } from '../lib/dataApi.ts';
 import { attentionCaps } from '../lib/caps.ts';
-import { formatAsOf, formatClock, formatMoment } from '../lib/dates.ts';
+import { formatAsOf, formatMoment } from '../lib/dates.ts';
 import { formatCount, formatMoney, formatPercent, formatSignedPercent, formatSignedPoints } from '../lib/numbers.ts';
 import { changeTone, chosenTimeZone, pointsChange, relativeChange } from '../lib/summary.ts';
 import type { SummarySnapshot } from '../lib/summaryCache.ts';
@@ -51,11 +51,6 @@ function ranked(offers: OfferProfit[], currency: string, language: Locale): Rank
   }));
 }
 
-/** When kept figures were fetched: the time of day, and the day too unless it is today. */
-function fetchedWhen(isoMoment: string, language: Locale, timeZone: string): string {
-  const today = new Date(isoMoment).toDateString() === new Date().toDateString();
-  return today ? formatClock(isoMoment, language) : formatMoment(isoMoment, language, timeZone);
-}
 
 const keptNotes = {
   updating: { icon: syncOutline, text: 'summary.updatingAsOf', className: 'summary-note updating-note' },
@@ -200,7 +195,7 @@ export default function SummaryPage() {
     return (
       <>
         {periodSwitch}
-        {kept && <KeptNote kept={kept} when={fetchedWhen(snapshot.fetchedAt, language, timeZone)} />}
+        {kept && <KeptNote kept={kept} when={formatAsOf(snapshot.fetchedAt, language, timeZone)} />}
         <SummaryFigures snapshot={snapshot} currency={workspace.baseCurrency} language={language} timeZone={timeZone} />
         {caps && caps.rows.length > 0 && (
           <CapsAttention

@@ -154,7 +154,8 @@ describe('the service worker', () => {
     await shows(summary.getByText('Echo Apps · Media buyer'));
     expect(await shownProfit(page)).toBe(money(before));
     const asOf = plain(await offlineNote.innerText());
-    expect(clockTimes(fetchedFrom, fetchedBy).map((time) => `Offline: figures as of ${time}`)).toContain(asOf);
+    // The stamp names the zone the kept figures were counted in.
+    expect(clockTimes(fetchedFrom, fetchedBy).map((time) => `Offline: figures as of ${time} (UTC)`)).toContain(asOf);
     await shows(summary.locator('.latest-load').getByText('moloco-spend.csv'));
 
     // A load finishes while the phone is offline; back online, the summary shows its numbers.

@@ -130,7 +130,7 @@ describe('opening the summary on a phone that has shown it before', () => {
     const summary = screen(page, 'summary');
     const updating = summary.locator('[data-note="updating"]');
     await shows(updating);
-    expect(plain(await updating.innerText())).toMatch(/^Updating… figures as of \d{1,2}:\d{2}( [AP]M)?$/);
+    expect(plain(await updating.innerText())).toMatch(/^Updating… figures as of \d{1,2}:\d{2}( [AP]M)? \([A-Za-z_/ ]+\)$/);
     expect(await shownProfit(page)).toBe(money(kept));
     await shows(summary.getByText('Kilo Ads · Media buyer'));
     // The figures are asked for at start, without waiting for the workspace list that is held back too.
