@@ -24,7 +24,7 @@ import { selectReachable, useConnection } from '../stores/connection.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, selectProfileStatus, useProfile } from '../stores/profile.ts';
 import { selectUser, useSession } from '../stores/session.ts';
-import { selectKeptWorkspace, selectPeriod, selectSnapshotFor, selectSummaryKept, selectSummaryStatus, useSummary, type KeptState } from '../stores/summary.ts';
+import { selectKeptWorkspace, selectPeriod, selectSnapshotFor, selectSummaryKept, selectSummaryStatus, selectSummaryTimeZone, useSummary, type KeptState } from '../stores/summary.ts';
 import { selectCurrentWorkspace, selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
 
 type Metric = 'spend' | 'revenue' | 'profit' | 'roi' | 'ftds';
@@ -143,7 +143,10 @@ export default function SummaryPage() {
   const workspaceId = workspace?.workspaceId;
   const userId = user?.id;
   const profileSettled = profileStatus === 'ready' || profileStatus === 'failed';
-  const timeZone = chosenTimeZone(profile?.timeZone);
+  // The person's zone; until their profile is known (at start, or not at all offline), the zone
+  // the kept summary was counted in — never the phone's clock, whose days may not be theirs.
+  const keptTimeZone = useSummary(selectSummaryTimeZone);
+  const timeZone = chosenTimeZone(profile?.timeZone ?? keptTimeZone);
   useFollowCaps();
   const caps = useCaps(selectCapsFor(workspaceId));
   const capsKept = useCaps(selectCapsKept);

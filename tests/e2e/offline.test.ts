@@ -136,7 +136,9 @@ describe('the service worker', () => {
   }, 60_000);
 
   it('opens a signed-in phone on the summary it kept, marked offline with its time, and refreshes once back online', async () => {
-    const context = await newAppContext(browser, { device: 'phone', locale: 'en-US', clientIp, serviceWorkers: 'allow' });
+    // The phone's clock is in Vladivostok; the person's zone (their profile) is UTC. Offline, with
+    // no profile to ask, the kept figures and their stamp stay in the person's zone.
+    const context = await newAppContext(browser, { device: 'phone', locale: 'en-US', clientIp, serviceWorkers: 'allow', timezoneId: 'Asia/Vladivostok' });
     const page = await context.newPage();
     const summary = screen(page, 'summary');
     const offlineNote = summary.locator('[data-note="offline"]');
