@@ -194,7 +194,17 @@ export default function SummaryPage() {
       return (
         <>
           {periodSwitch}
-          {status === 'failed' ? <LoadProblem onRetry={() => void useSummary.getState().reload()} /> : <SummarySkeleton />}
+          {!reachable ? (
+            // Nothing kept for this period and no way to fetch it: say so rather than wait (the banner offers the retry).
+            <p className="summary-note offline-note" data-note="period-offline" role="status">
+              <IonIcon icon={cloudOfflineOutline} aria-hidden="true" />
+              {t('offline.periodNotKept')}
+            </p>
+          ) : status === 'failed' ? (
+            <LoadProblem onRetry={() => void useSummary.getState().reload()} />
+          ) : (
+            <SummarySkeleton />
+          )}
         </>
       );
     return (
