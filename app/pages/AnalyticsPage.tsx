@@ -1,6 +1,5 @@
-import { IonContent, IonIcon, IonPage, IonSpinner } from '@ionic/react';
+import { IonContent, IonPage, IonSpinner } from '@ionic/react';
 import type { TFunction } from 'i18next';
-import { cloudOfflineOutline } from 'ionicons/icons';
 import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
@@ -12,6 +11,7 @@ import { AnalyticsRangePicker } from '../components/AnalyticsRangePicker.tsx';
 import { AnalyticsTable } from '../components/AnalyticsTable.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
 import { NoDataYet } from '../components/NoDataYet.tsx';
+import { OfflineNote } from '../components/OfflineNote.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { metricKinds, nextSort, sortForGrouping, sortRows, type AnalyticsRow, type AnalyticsSelection, type AnalyticsTable as MetricsTable, type Metric } from '../lib/analytics.ts';
 import { canSharePresets, listPresets, PresetFileError, presetsFile, readPresetsFile } from '../lib/analyticsPresets.ts';
@@ -145,12 +145,7 @@ export default function AnalyticsPage() {
     if (!workspace) return <NoDataYet workspace={workspace} />;
     return (
       <>
-        {table && keptAt && (
-          <p className="summary-note offline-note" data-note="offline" role="status">
-            <IonIcon icon={cloudOfflineOutline} aria-hidden="true" />
-            {t('offline.figuresAsOf', { time: formatAsOf(keptAt, language, timeZone) })}
-          </p>
-        )}
+        {table && keptAt && <OfflineNote note="offline" text={t('offline.figuresAsOf', { time: formatAsOf(keptAt, language, timeZone) })} />}
         <AnalyticsRangePicker choice={selection.range} range={range} onChange={(choice) => choose({ range: choice })} />
         <Section name="layout" title={t('analytics.sections.layout')}>
           <AnalyticsLayoutPicker groupBy={selection.groupBy} columns={selection.columns} onGroupBy={(groupBy) => choose({ groupBy, sort: sortForGrouping(selection.groupBy, groupBy, selection.sort) })} onColumns={(columns) => choose({ columns })} />
@@ -176,17 +171,20 @@ export default function AnalyticsPage() {
         <Section name="chart" title={t('analytics.sections.chart')} onOpen={setChartOpen}>
           {chartOpen && (
             <Suspense fallback={<IonSpinner aria-label={t('common.wait')} />}>
-              {chart ? <AnalyticsChart days={chart.data} range={chart.range} metrics={selection.columns.slice(0, 4)} label={(m) => t(`analytics.metric.${m}`)} formatValue={formatValue} /> : <IonSpinner aria-label={t('common.wait')} />}
+              {chart ? (
+                <AnalyticsChart days={chart.data} range={chart.range} metrics={selection.columns.slice(0, 4)} label={(m) => t(`analytics.metric.${m}`)} formatValue={formatValue} />
+              ) : reachable ? (
+                <IonSpinner aria-label={t('common.wait')} />
+              ) : (
+                <OfflineNote note="needs-connection" text={t('offline.needsConnection')} />
+              )}
             </Suspense>
           )}
         </Section>
         {table ? (
           <AnalyticsTable groupBy={selection.groupBy} columns={selection.columns} rows={rows} total={table.data.total} sort={selection.sort} onSort={(key) => choose({ sort: nextSort(selection.sort, key) })} formatValue={formatValue} />
         ) : status === 'failed' && !reachable ? (
-          <p className="summary-note offline-note" data-note="needs-connection" role="status">
-            <IonIcon icon={cloudOfflineOutline} aria-hidden="true" />
-            {t('offline.needsConnection')}
-          </p>
+          <OfflineNote note="needs-connection" text={t('offline.needsConnection')} />
         ) : status === 'failed' ? (
           <LoadProblem onRetry={() => void useAnalytics.getState().reload()} />
         ) : (

@@ -1,6 +1,6 @@
 import { IonButton, IonContent, IonHeader, IonIcon, IonModal, IonNote, IonPage, IonSpinner, IonTitle, IonToolbar, IonButtons, useIonAlert, useIonRouter } from '@ionic/react';
 import type { TFunction } from 'i18next';
-import { addOutline, briefcaseOutline, cloudOfflineOutline } from 'ionicons/icons';
+import { addOutline, briefcaseOutline } from 'ionicons/icons';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
@@ -9,6 +9,7 @@ import { OfferCreateForm } from '../components/OfferCreateForm.tsx';
 import { OfferFilters } from '../components/OfferFilters.tsx';
 import { OfferTable } from '../components/OfferTable.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
+import { OfflineNote } from '../components/OfflineNote.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatAsOf } from '../lib/dates.ts';
 import type { UserMessage } from '../lib/errors.ts';
@@ -140,12 +141,7 @@ export default function OffersPage() {
             onClear={() => useOffers.getState().select([])}
           />
         )}
-        {keptAt && (
-          <p className="summary-note offline-note" data-note="offline" role="status">
-            <IonIcon icon={cloudOfflineOutline} aria-hidden="true" />
-            {t('offline.listAsOf', { time: formatAsOf(keptAt, language, timeZone) })}
-          </p>
-        )}
+        {keptAt && <OfflineNote note="offline" text={t('offline.listAsOf', { time: formatAsOf(keptAt, language, timeZone) })} />}
         <p className="hint" data-offers="count">{t('offers.list.count', { shown: visible.length, total: rows.length })}</p>
         <OfferTable
           rows={visible}

@@ -9,6 +9,7 @@ import { KpiCard } from '../components/KpiCard.tsx';
 import { LatestLoad } from '../components/LatestLoad.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
 import { NoDataYet } from '../components/NoDataYet.tsx';
+import { OfflineNote } from '../components/OfflineNote.tsx';
 import { OfferRanking, type RankedOffer } from '../components/OfferRanking.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PeriodSwitch } from '../components/PeriodSwitch.tsx';
@@ -196,10 +197,7 @@ export default function SummaryPage() {
           {periodSwitch}
           {!reachable ? (
             // Nothing kept for this period and no way to fetch it: say so rather than wait (the banner offers the retry).
-            <p className="summary-note offline-note" data-note="period-offline" role="status">
-              <IonIcon icon={cloudOfflineOutline} aria-hidden="true" />
-              {t('offline.periodNotKept')}
-            </p>
+            <OfflineNote note="period-offline" text={t('offline.periodNotKept')} />
           ) : status === 'failed' ? (
             <LoadProblem onRetry={() => void useSummary.getState().reload()} />
           ) : (

@@ -59,7 +59,8 @@ async function signedIn(device: AppContextOptions['device'], locale: string): Pr
 async function noToastFor(page: Page, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    expect(await page.locator('ion-toast').filter({ hasText: /\S/ }).count()).toBe(0);
+    const toasts = await page.locator('ion-toast').evaluateAll((shown) => shown.map((toast) => String((toast as HTMLElement & { message?: unknown }).message ?? '')));
+    expect(toasts).toEqual([]);
     await page.waitForTimeout(250);
   }
 }

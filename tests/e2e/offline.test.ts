@@ -97,8 +97,8 @@ describe('when the backend is unreachable', () => {
     await page.route(`${stack.apiUrl}/**`, (route) => route.abort('connectionrefused'));
     await page.reload();
     await shows(banner(page).getByText('Нет связи с сервером. Переподключаемся автоматически…'));
+    await shows(screen(page, 'summary').getByText('Не загрузилось'), 20_000);
     // The banner alone says it: no toast repeats the same failure.
-    await shows(screen(page, 'summary').getByText('Этот период не сохранён на устройстве. Он загрузится, когда связь вернётся.'), 20_000);
     expect(await page.locator('ion-toast').count()).toBe(0);
 
     await page.unrouteAll();
