@@ -103,6 +103,29 @@ describe.each([
     await page.context().close();
   }, 120_000);
 
+  it('with the API down, a switched period shows what is kept or says it is not available, and loads once the API is back', async () => {
+    const page = await signedIn(device, locale);
+    const summary = screen(page, 'summary');
+    await summary.locator('[data-period="yesterday"]').click();
+    await shows(summary.locator('[data-kpi="profit"] .kpi-value'), 20_000);
+    await summary.locator('[data-period="today"]').click();
+    await shows(summary.locator('[data-kpi="profit"] .kpi-value'), 20_000);
+
+    await apiDown(page);
+    await summary.locator('[data-period="week"]').click();
+    await shows(summary.locator('[data-note="period-offline"]'), 20_000);
+    expect(await summary.locator('.summary-skeleton').count()).toBe(0);
+    await shows(banner(page));
+    await summary.locator('[data-period="yesterday"]').click();
+    await shows(summary.locator('[data-note="offline"]'), 20_000);
+
+    await page.unrouteAll();
+    await summary.locator('[data-note="offline"]').waitFor({ state: 'detached', timeout: 30_000 });
+    await summary.locator('[data-period="week"]').click();
+    await shows(summary.locator('[data-kpi="profit"] .kpi-value'), 20_000);
+    await page.context().close();
+  }, 120_000);
+
   it('Analytics keeps the last table it showed, marked offline, and Offers keeps its workspace and list', async () => {
     const page = await signedIn(device, locale);
     await page.goto(`${app.url}/app/analytics`);
