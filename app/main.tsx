@@ -21,7 +21,9 @@ import { nativePush } from './lib/nativePush.ts';
 import { registerNativeDevice } from './lib/nativePushApi.ts';
 import { registerServiceWorker } from './lib/serviceWorker.ts';
 import { forgetAlerts } from './lib/alertsCache.ts';
+import { forgetAnalytics } from './lib/analyticsCache.ts';
 import { forgetCaps } from './lib/capsCache.ts';
+import { forgetOffers } from './lib/offersCache.ts';
 import { forgetSummaries } from './lib/summaryCache.ts';
 import { useAlerts } from './stores/alerts.ts';
 import { useCaps } from './stores/caps.ts';
@@ -71,6 +73,8 @@ function followSession(dataApi: DataApi): void {
         forgetSummaries();
         forgetAlerts();
         forgetCaps();
+        forgetAnalytics();
+        forgetOffers();
       }
       return;
     }

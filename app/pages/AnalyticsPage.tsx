@@ -11,19 +11,23 @@ import { AnalyticsRangePicker } from '../components/AnalyticsRangePicker.tsx';
 import { AnalyticsTable } from '../components/AnalyticsTable.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
 import { NoDataYet } from '../components/NoDataYet.tsx';
+import { OfflineNote } from '../components/OfflineNote.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { metricKinds, nextSort, sortForGrouping, sortRows, type AnalyticsRow, type AnalyticsSelection, type AnalyticsTable as MetricsTable, type Metric } from '../lib/analytics.ts';
 import { canSharePresets, listPresets, PresetFileError, presetsFile, readPresetsFile } from '../lib/analyticsPresets.ts';
 import type { Locale } from '../lib/dataApi.ts';
+import { formatAsOf } from '../lib/dates.ts';
 import { buildCsv, buildJson, exportFileName, exportSheet, saveFile } from '../lib/exportTable.ts';
 import { formatCount, formatMoney, formatPercent } from '../lib/numbers.ts';
 import { chosenTimeZone, type DayRange } from '../lib/summary.ts';
-import { selectAnalyticsStatus, selectChart, selectCurrentTable, selectedRange, selectFilterValues, selectPresets, selectSelection, selectSharedPresets, useAnalytics, useAnalyticsPresets } from '../stores/analytics.ts';
+import { selectAnalyticsKeptAt, selectAnalyticsStatus, selectChart, selectCurrentTable, selectedRange, selectFilterValues, selectPresets, selectSelection, selectSharedPresets, useAnalytics, useAnalyticsPresets } from '../stores/analytics.ts';
+import { selectReachable, useConnection } from '../stores/connection.ts';
 import { reportError, reportSuccess, useNotices } from '../stores/notices.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, selectProfileStatus, useProfile } from '../stores/profile.ts';
 import { selectUser, useSession } from '../stores/session.ts';
-import { selectCurrentWorkspace, selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
+import { useShownWorkspace } from '../stores/shownWorkspace.ts';
+import { selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
 import '../theme/analytics.css';
 
 // The chart is the heaviest part of the screen and often not looked at: it loads when opened.
@@ -63,7 +67,8 @@ function Section({ name, title, children, onOpen }: { name: string; title: strin
  */
 export default function AnalyticsPage() {
   const { t } = useTranslation();
-  const workspace = useWorkspace(selectCurrentWorkspace);
+  // While offline the workspace whose summary this device kept stands in, as on the summary.
+  const workspace = useShownWorkspace();
   const workspaceStatus = useWorkspace(selectWorkspaceStatus);
   const profile = useProfile(selectProfile);
   const profileStatus = useProfile(selectProfileStatus);
@@ -71,6 +76,8 @@ export default function AnalyticsPage() {
   const selection = useAnalytics(selectSelection);
   const table = useAnalytics(selectCurrentTable);
   const status = useAnalytics(selectAnalyticsStatus);
+  const keptAt = useAnalytics(selectAnalyticsKeptAt);
+  const reachable = useConnection(selectReachable);
   const filterValues = useAnalytics(selectFilterValues);
   const chart = useAnalytics(selectChart);
   const range = useAnalytics(useShallow(selectedRange));
@@ -87,8 +94,14 @@ export default function AnalyticsPage() {
   const choose = (changes: Partial<AnalyticsSelection>) => void useAnalytics.getState().choose(changes);
 
   useEffect(() => {
-    if (workspaceId && profileSettled) void useAnalytics.getState().setTarget({ workspaceId, timeZone });
-  }, [workspaceId, timeZone, profileSettled]);
+    if (userId && workspaceId && profileSettled) void useAnalytics.getState().setTarget({ userId, workspaceId, timeZone });
+  }, [userId, workspaceId, timeZone, profileSettled]);
+
+  useEffect(() => {
+    // Back online: what did not load, or stood in for it, is asked for again.
+    const { status: now, keptAt: shownKept } = useAnalytics.getState();
+    if (reachable && (now === 'failed' || shownKept)) void useAnalytics.getState().reload();
+  }, [reachable]);
 
   useEffect(() => {
     if (chartOpen && table) void useAnalytics.getState().loadChart();
@@ -122,7 +135,8 @@ export default function AnalyticsPage() {
   };
 
   const body = () => {
-    if (workspaceStatus !== 'ready')
+    if (!workspace && workspaceStatus === 'failed' && userId) return <LoadProblem onRetry={() => void useWorkspace.getState().load(userId)} />;
+    if (!workspace && workspaceStatus !== 'ready')
       return (
         <div className="centered">
           <IonSpinner aria-label={t('common.wait')} />
@@ -131,6 +145,7 @@ export default function AnalyticsPage() {
     if (!workspace) return <NoDataYet workspace={workspace} />;
     return (
       <>
+        {table && keptAt && <OfflineNote note="offline" text={t('offline.figuresAsOf', { time: formatAsOf(keptAt, language, timeZone) })} />}
         <AnalyticsRangePicker choice={selection.range} range={range} onChange={(choice) => choose({ range: choice })} />
         <Section name="layout" title={t('analytics.sections.layout')}>
           <AnalyticsLayoutPicker groupBy={selection.groupBy} columns={selection.columns} onGroupBy={(groupBy) => choose({ groupBy, sort: sortForGrouping(selection.groupBy, groupBy, selection.sort) })} onColumns={(columns) => choose({ columns })} />
@@ -156,12 +171,20 @@ export default function AnalyticsPage() {
         <Section name="chart" title={t('analytics.sections.chart')} onOpen={setChartOpen}>
           {chartOpen && (
             <Suspense fallback={<IonSpinner aria-label={t('common.wait')} />}>
-              {chart ? <AnalyticsChart days={chart.data} range={chart.range} metrics={selection.columns.slice(0, 4)} label={(m) => t(`analytics.metric.${m}`)} formatValue={formatValue} /> : <IonSpinner aria-label={t('common.wait')} />}
+              {chart ? (
+                <AnalyticsChart days={chart.data} range={chart.range} metrics={selection.columns.slice(0, 4)} label={(m) => t(`analytics.metric.${m}`)} formatValue={formatValue} />
+              ) : reachable ? (
+                <IonSpinner aria-label={t('common.wait')} />
+              ) : (
+                <OfflineNote note="needs-connection" text={t('offline.needsConnection')} />
+              )}
             </Suspense>
           )}
         </Section>
         {table ? (
           <AnalyticsTable groupBy={selection.groupBy} columns={selection.columns} rows={rows} total={table.data.total} sort={selection.sort} onSort={(key) => choose({ sort: nextSort(selection.sort, key) })} formatValue={formatValue} />
+        ) : status === 'failed' && !reachable ? (
+          <OfflineNote note="needs-connection" text={t('offline.needsConnection')} />
         ) : status === 'failed' ? (
           <LoadProblem onRetry={() => void useAnalytics.getState().reload()} />
         ) : (

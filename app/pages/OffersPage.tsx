@@ -9,19 +9,24 @@ import { OfferCreateForm } from '../components/OfferCreateForm.tsx';
 import { OfferFilters } from '../components/OfferFilters.tsx';
 import { OfferTable } from '../components/OfferTable.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
+import { OfflineNote } from '../components/OfflineNote.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { formatAsOf } from '../lib/dates.ts';
 import type { UserMessage } from '../lib/errors.ts';
 import { buildCsv, saveFile } from '../lib/exportTable.ts';
 import { canWriteOffers, filterOffers, formatRate, formatTermsMoment, geoOptions, type OfferRow, type OfferStatus } from '../lib/offers.ts';
 import { offersFileName, offersSheet } from '../lib/offersExport.ts';
 import type { NewOffer, OfferTerms } from '../lib/offersTerms.ts';
 import { chosenTimeZone, todayIn } from '../lib/summary.ts';
+import { selectReachable, useConnection } from '../stores/connection.ts';
 import { reportError } from '../stores/notices.ts';
 import { useOffers } from '../stores/offers.ts';
 import { usePolicies } from '../stores/policies.ts';
 import { selectLanguage, usePreferences } from '../stores/preferences.ts';
 import { selectProfile, useProfile } from '../stores/profile.ts';
-import { selectCurrentWorkspace, useWorkspace } from '../stores/workspace.ts';
+import { useShownWorkspace } from '../stores/shownWorkspace.ts';
+import { selectWorkspaceStatus, useWorkspace } from '../stores/workspace.ts';
+import { selectUser, useSession } from '../stores/session.ts';
 import '../theme/offers.css';
 
 /** Writes the chosen offers as a file for approval and hands it to the browser. */
@@ -51,11 +56,15 @@ export default function OffersPage() {
   const { t } = useTranslation();
   const router = useIonRouter();
   const [confirm] = useIonAlert();
-  const workspace = useWorkspace(selectCurrentWorkspace);
+  // While offline the workspace whose summary this device kept stands in, as on the summary.
+  const workspace = useShownWorkspace();
+  const workspaceStatus = useWorkspace(selectWorkspaceStatus);
+  const userId = useSession(selectUser)?.id;
+  const reachable = useConnection(selectReachable);
   const language = usePreferences(selectLanguage);
   const timeZone = chosenTimeZone(useProfile(selectProfile)?.timeZone);
-  const { rows, status, programs, policies, filters, selected, busy, shownFor } = useOffers(
-    useShallow((s) => ({ rows: s.rows, status: s.status, programs: s.programs, policies: s.policies, filters: s.filters, selected: s.selected, busy: s.busy, shownFor: s.workspaceId })),
+  const { rows, status, keptAt, programs, policies, filters, selected, busy, shownFor } = useOffers(
+    useShallow((s) => ({ rows: s.rows, status: s.status, keptAt: s.keptAt, programs: s.programs, policies: s.policies, filters: s.filters, selected: s.selected, busy: s.busy, shownFor: s.workspaceId })),
   );
   const [creating, setCreating] = useState(false);
   const [problem, setProblem] = useState<UserMessage | null>(null);
@@ -65,8 +74,14 @@ export default function OffersPage() {
   const chosen = useMemo(() => new Set(selected), [selected]);
 
   useEffect(() => {
-    if (workspaceId) void useOffers.getState().load(workspaceId);
-  }, [workspaceId]);
+    if (workspaceId) void useOffers.getState().load(workspaceId, userId);
+  }, [workspaceId, userId]);
+
+  useEffect(() => {
+    // Back online: a list that did not load, or stood in for it, is asked for again.
+    const { status: now, workspaceId: listed } = useOffers.getState();
+    if (reachable && listed && now === 'failed') void useOffers.getState().load(listed);
+  }, [reachable]);
 
   const changeStatus = (next: OfferStatus) => {
     const apply = () => void useOffers.getState().setStatus(next);
@@ -96,6 +111,14 @@ export default function OffersPage() {
   };
 
   const body = () => {
+    // "No workspace" only once the person's workspaces said so, not while they load or could not.
+    if (!workspaceId && workspaceStatus === 'failed' && userId) return <LoadProblem onRetry={() => void useWorkspace.getState().load(userId)} />;
+    if (!workspaceId && workspaceStatus !== 'ready')
+      return (
+        <div className="centered">
+          <IonSpinner aria-label={t('common.wait')} />
+        </div>
+      );
     if (!workspaceId) return <IonNote>{t('workspaces.none')}</IonNote>;
     if (status === 'failed' && rows.length === 0) return <LoadProblem onRetry={() => void useOffers.getState().load(workspaceId)} />;
     if (shownFor !== workspaceId || (status !== 'ready' && rows.length === 0))
@@ -118,6 +141,7 @@ export default function OffersPage() {
             onClear={() => useOffers.getState().select([])}
           />
         )}
+        {keptAt && <OfflineNote note="offline" text={t('offline.listAsOf', { time: formatAsOf(keptAt, language, timeZone) })} />}
         <p className="hint" data-offers="count">{t('offers.list.count', { shown: visible.length, total: rows.length })}</p>
         <OfferTable
           rows={visible}

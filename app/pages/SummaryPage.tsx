@@ -9,6 +9,7 @@ import { KpiCard } from '../components/KpiCard.tsx';
 import { LatestLoad } from '../components/LatestLoad.tsx';
 import { LoadProblem } from '../components/LoadProblem.tsx';
 import { NoDataYet } from '../components/NoDataYet.tsx';
+import { OfflineNote } from '../components/OfflineNote.tsx';
 import { OfferRanking, type RankedOffer } from '../components/OfferRanking.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PeriodSwitch } from '../components/PeriodSwitch.tsx';
@@ -192,7 +193,14 @@ export default function SummaryPage() {
       return (
         <>
           {periodSwitch}
-          {status === 'failed' ? <LoadProblem onRetry={() => void useSummary.getState().reload()} /> : <SummarySkeleton />}
+          {!reachable ? (
+            // Nothing kept for this period and no way to fetch it: say so rather than wait (the banner offers the retry).
+            <OfflineNote note="period-offline" text={t('offline.periodNotKept')} />
+          ) : status === 'failed' ? (
+            <LoadProblem onRetry={() => void useSummary.getState().reload()} />
+          ) : (
+            <SummarySkeleton />
+          )}
         </>
       );
     return (

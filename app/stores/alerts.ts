@@ -3,13 +3,10 @@ import { needsAttention, resolvedWindowDays, type Alert } from '../lib/alerts.ts
 import { createAlertsApi, type AlertsApi } from '../lib/alertsApi.ts';
 import { recallAlerts, rememberAlerts, type AlertsSnapshot } from '../lib/alertsCache.ts';
 import { api, backendClient } from '../lib/backend.ts';
-import type { Membership } from '../lib/dataApi.ts';
 import { describeError } from '../lib/errors.ts';
 import { useConnection } from './connection.ts';
 import { reportError, useNotices } from './notices.ts';
-import { selectUser, useSession } from './session.ts';
-import { selectKeptWorkspace, useSummary, type KeptState } from './summary.ts';
-import { selectCurrentWorkspace, selectWorkspaceStatus, useWorkspace } from './workspace.ts';
+import type { KeptState } from './summary.ts';
 
 interface AlertsTarget {
   userId: string;
@@ -162,14 +159,5 @@ export const selectAlertsStatus = (s: AlertsState) => s.status;
 export const selectAlertsKept = (s: AlertsState) => s.kept;
 export const selectAcknowledging = (s: AlertsState) => s.acknowledging;
 
-/**
- * The workspace whose alerts show: the chosen one, or until the person's workspaces load (at
- * start, or not at all while offline) the one whose summary this device kept, as the summary does.
- */
-export function useAlertsWorkspace(): Membership | undefined {
-  const userId = useSession(selectUser)?.id;
-  const live = useWorkspace(selectCurrentWorkspace);
-  const status = useWorkspace(selectWorkspaceStatus);
-  const kept = useSummary(selectKeptWorkspace(userId));
-  return live ?? (status === 'ready' ? undefined : kept);
-}
+/** The workspace whose alerts show: the one every screen shows (stores/shownWorkspace.ts). */
+export { useShownWorkspace as useAlertsWorkspace } from './shownWorkspace.ts';

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import { defaultSelection, resolveRange, rpcFilters, type AnalyticsRow, type AnalyticsSelection, type AnalyticsTable, type FilterDimension } from '../lib/analytics.ts';
+import { recallAnalytics, rememberAnalytics } from '../lib/analyticsCache.ts';
 import { mergePresets, readSelection, type FilterPreset, type PresetScope, type SharedPreset } from '../lib/analyticsPresets.ts';
 import { api } from '../lib/backend.ts';
 import { RequestError } from '../lib/errors.ts';
@@ -9,6 +10,7 @@ import { todayIn, type DayRange } from '../lib/summary.ts';
 import { reportError, useNotices } from './notices.ts';
 
 interface AnalyticsTarget {
+  userId: string;
   workspaceId: string;
   timeZone: string;
 }
@@ -25,6 +27,8 @@ interface AnalyticsState {
   target: AnalyticsTarget | null;
   table: Loaded<AnalyticsTable> | null;
   status: 'idle' | 'loading' | 'ready' | 'failed';
+  /** When the table on screen was fetched, if it is the copy this device kept because the backend did not answer. */
+  keptAt: string | null;
   /** Values to filter by, per dimension, over the chosen range. */
   filterValues: { query: string; values: Partial<Record<FilterDimension, string[]>> };
   /** The chosen metrics per day (the chart). */
@@ -54,11 +58,12 @@ export const useAnalytics = create<AnalyticsState>()((set, get) => ({
   target: null,
   table: null,
   status: 'idle',
+  keptAt: null,
   filterValues: { query: '', values: {} },
   chart: null,
   setTarget: async (target) => {
     const current = get().target;
-    if (current?.workspaceId === target.workspaceId && current.timeZone === target.timeZone && get().status !== 'failed') return;
+    if (current?.userId === target.userId && current.workspaceId === target.workspaceId && current.timeZone === target.timeZone && get().status !== 'failed') return;
     set({ target });
     await get().reload();
   },
@@ -72,15 +77,20 @@ export const useAnalytics = create<AnalyticsState>()((set, get) => ({
     if (!state.target) return;
     const query = queryOf(state);
     const range = selectedRange(state);
+    const { userId, workspaceId } = state.target;
     set({ status: 'loading' });
     try {
-      const data = await api().analyticsTable(state.target.workspaceId, range, state.selection.groupBy, rpcFilters(state.selection.filters));
+      const data = await api().analyticsTable(workspaceId, range, state.selection.groupBy, rpcFilters(state.selection.filters));
       if (queryOf(get()) !== query) return;
-      set({ table: { query, range, data }, status: 'ready' });
+      rememberAnalytics(userId, { workspaceId, query, range, data, fetchedAt: new Date().toISOString() });
+      set({ table: { query, range, data }, status: 'ready', keptAt: null });
     } catch (error) {
       if (queryOf(get()) !== query) return;
       reportError(error);
-      set({ status: 'failed' });
+      // The last table this device showed stands in, if it answers the same selection (a table of another grouping would mislead).
+      const kept = recallAnalytics(userId, workspaceId);
+      if (kept?.query === query) set({ table: { query, range: kept.range, data: kept.data }, status: 'ready', keptAt: kept.fetchedAt });
+      else set({ status: 'failed', keptAt: null });
     }
   },
   loadFilterValues: async (dimension) => {
@@ -116,6 +126,7 @@ export const useAnalytics = create<AnalyticsState>()((set, get) => ({
 
 export const selectSelection = (s: AnalyticsState) => s.selection;
 export const selectAnalyticsStatus = (s: AnalyticsState) => s.status;
+export const selectAnalyticsKeptAt = (s: AnalyticsState) => s.keptAt;
 /** The table, if it answers the current selection (else the screen shows it is loading). */
 export const selectCurrentTable = (s: AnalyticsState) => (s.table && s.table.query === queryOf(s) ? s.table : null);
 export const selectChart = (s: AnalyticsState) => (s.chart && s.chart.query === queryOf(s, 'chart') ? s.chart : null);

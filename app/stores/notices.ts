@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { describeError, type UserMessage } from '../lib/errors.ts';
+import { useConnection } from './connection.ts';
 
 export interface Notice {
   id: number;
@@ -17,11 +18,16 @@ interface NoticesState {
 
 let nextId = 1;
 
+/** What a request that got no answer says (lib/errors.ts); OfflineBanner.tsx says the same while it shows. */
+const offlineKey = 'errors.network';
+
 /** Toasts waiting to be shown, one at a time, oldest first. */
 export const useNotices = create<NoticesState>()((set) => ({
   queue: [],
   push: (message, tone) =>
     set((state) => {
+      // While the backend is out of reach the offline banner says so; a toast would say it a second time.
+      if (message.key === offlineKey && !useConnection.getState().reachable) return state;
       // The same message twice in a row (retries of one failure) is shown once.
       const last = state.queue.at(-1);
       if (last && last.message.key === message.key && JSON.stringify(last.message.values) === JSON.stringify(message.values)) return state;

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { api } from '../lib/backend.ts';
 import type { UserMessage } from '../lib/errors.ts';
 import { describeOfferError, noFilters, type OfferFilters, type OfferRow, type OfferStatus } from '../lib/offers.ts';
+import { recallOffers, rememberOffers } from '../lib/offersCache.ts';
 import { offersApi, type CapPolicy, type KpiPolicy, type LinkedCampaign, type MappingSuggestion, type OfferChange, type OfferDetail, type OfferMapping, type ProgramOption } from '../lib/offersApi.ts';
 import type { NewOffer, OfferTerms } from '../lib/offersTerms.ts';
 import type { DayRange } from '../lib/summary.ts';
@@ -16,16 +17,21 @@ function report(error: unknown): UserMessage {
 }
 
 interface OffersState {
+  /** Whose list it is: the copy this device keeps is per person. */
+  userId: string | null;
   workspaceId: string | null;
   rows: OfferRow[];
   status: LoadStatus;
+  /** When the list on screen was fetched, if it is the copy this device kept because the backend did not answer. */
+  keptAt: string | null;
   programs: ProgramOption[];
   policies: { kpi: KpiPolicy[]; caps: CapPolicy[] };
   filters: OfferFilters;
   /** Chosen offers' ids, for the bulk actions and the export. */
   selected: string[];
   busy: boolean;
-  load(workspaceId: string): Promise<void>;
+  /** Loads the registry; without an answer the list this device kept for the person stands in. */
+  load(workspaceId: string, userId?: string): Promise<void>;
   setFilters(changes: Partial<OfferFilters>): void;
   toggle(offerId: string): void;
   select(offerIds: string[]): void;
@@ -37,26 +43,32 @@ interface OffersState {
 
 /** The registry: the workspace's offers, the filters and the selection. */
 export const useOffers = create<OffersState>()((set, get) => ({
+  userId: null,
   workspaceId: null,
   rows: [],
   status: 'idle',
+  keptAt: null,
   programs: [],
   policies: { kpi: [], caps: [] },
   filters: noFilters,
   selected: [],
   busy: false,
-  load: async (workspaceId) => {
-    if (get().workspaceId !== workspaceId) set({ workspaceId, rows: [], selected: [], filters: noFilters, programs: [], policies: { kpi: [], caps: [] } });
+  load: async (workspaceId, userId = get().userId ?? undefined) => {
+    if (get().workspaceId !== workspaceId || get().userId !== (userId ?? null))
+      set({ userId: userId ?? null, workspaceId, rows: [], keptAt: null, selected: [], filters: noFilters, programs: [], policies: { kpi: [], caps: [] } });
     set({ status: 'loading' });
     try {
       const [rows, programs, policies] = await Promise.all([offersApi().listOffers(workspaceId), offersApi().listPrograms(workspaceId), offersApi().listPolicies(workspaceId)]);
       if (get().workspaceId !== workspaceId) return;
+      if (userId) rememberOffers(userId, { workspaceId, rows, fetchedAt: new Date().toISOString() });
       const known = new Set(rows.map((r) => r.id));
-      set({ rows, programs, policies, status: 'ready', selected: get().selected.filter((id) => known.has(id)) });
+      set({ rows, programs, policies, status: 'ready', keptAt: null, selected: get().selected.filter((id) => known.has(id)) });
     } catch (error) {
       if (get().workspaceId !== workspaceId) return;
       report(error);
-      set({ status: 'failed' });
+      // A list already on screen stays; else the one this device kept stands in, marked with its time.
+      const kept = get().rows.length === 0 && userId ? recallOffers(userId, workspaceId) : null;
+      set(kept ? { rows: kept.rows, status: 'failed', keptAt: kept.fetchedAt } : { status: 'failed' });
     }
   },
   setFilters: (changes) => set({ filters: { ...get().filters, ...changes } }),
