@@ -48,7 +48,7 @@ describe('a database restart in the middle of a load', () => {
     await own.database.start();
     await response;
     // No other upload needed: the reaper (every 10 s) finds the load silent and resumes it.
-    await expect.poll(async () => own.sql`select status::text from public.etl_loads where file_name = 'interrupted.csv'`.then((r) => r[0]?.status, () => 'unreachable'), { timeout: 90_000, interval: 250 }).toBe('done');
+    await expect.poll(async () => own.sql`select status::text from public.etl_loads where file_name = 'interrupted.csv'`.then((r) => r[0]?.status, () => 'unreachable'), { timeout: 120_000, interval: 250 }).toBe('done');
 
     // A request that meets a pooled connection of the function that died with the old server
     // (CONNECT_TIMEOUT under a loaded machine) fails before it stores anything; the client sends it again.
@@ -56,14 +56,17 @@ describe('a database restart in the middle of a load', () => {
     for (let attempt = 0; attempt < 2 && !after.body.load && after.status >= 500; attempt++) {
       after = await upload(as(), demoWorkspaceId, 'after.csv', `${header}a1,2026-07-03,registration,c1,o1,RU,1,USD\n`);
     }
-    expect(after.body.load?.status, JSON.stringify(after)).toBe('done');
-    const loads = await own.sql`select file_name, status, rows_accepted::int from public.etl_loads order by seq`;
+    // A first try that loaded the file but lost its answer is sent again and recognised as the
+    // same file ("duplicate" of the load that is done): the file is in exactly once either way.
+    const answered = after.body.load;
+    expect(answered?.status === 'done' || (answered?.status === 'duplicate' && answered.duplicate_of !== null), JSON.stringify(after)).toBe(true);
+    const loads = await own.sql`select file_name, status, rows_accepted::int from public.etl_loads where status <> 'duplicate' order by seq`;
     expect(loads.map((l) => [l.file_name, l.status, l.rows_accepted])).toEqual([['before.csv', 'done', 1], ['interrupted.csv', 'done', rows], ['after.csv', 'done', 1]]);
     const [events] = await own.sql`select count(*)::int as n, count(distinct event_id)::int as distinct from public.tw_events where is_active`;
     expect(events).toEqual({ n: rows + 2, distinct: rows + 2 });
     const [rollup] = await own.sql`select sum(registrations)::int as n from public.daily_metrics`;
     expect(rollup?.n).toBe(rows + 2);
-  }, 150_000);
+  }, 200_000);
 
   it('a crash of the database empties the staging of a load (an unlogged table): the load starts over and ends with every row and every rejection once', async () => {
     const header = 'event_id,event_time,event_type,campaign_id,offer_id,geo,payout,currency\n';
